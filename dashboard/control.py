@@ -1,0 +1,301 @@
+"""Who holds each district on a date, according to one view, and on whose word.
+
+Rules (the contract of ``claims.yaml`` version 1):
+
+- A claim's view is its source's side (``taliban``, ``nrf``, ...) or ``independent``.
+- Within one view, a claim about a district holds from its date until a later claim in that
+  view names the district; on the same date and time, the later one in the file wins.
+- ``combined``: for each district the latest claim of each voice; if they all name the same
+  holder, that holder, else ``contested``.
+- No claim yet: ``unknown``. Every state carries the ids of the claims it rests on.
+
+All claims are compiled once into sorted arrays (a :class:`Ledger`); a snapshot is then one
+binary search per district, and the timeline one pass of cumulative sums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .claims import CONTESTED, INDEPENDENT, UNKNOWN, ClaimSet
+
+COMBINED = "combined"
+
+
+@dataclass(frozen=True)
+class DistrictState:
+    """One district's holder in a snapshot, with the claims it rests on."""
+
+    pcode: str
+    district: str
+    district_da: str
+    holder: str
+    since: dt.date | None
+    claim_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every district of the province on one date, in one view."""
+
+    view: str
+    on: dt.datetime
+    states: tuple[DistrictState, ...]
+
+    def holders(self) -> dict[str, str]:
+        """``{pcode: holder}``."""
+        return {s.pcode: s.holder for s in self.states}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per district: pcode, district, holder, since, claim_ids (';'-joined), district_da."""
+        return pd.DataFrame(
+            [{"pcode": s.pcode, "district": s.district, "holder": s.holder,
+              "since": s.since.isoformat() if s.since else "", "claim_ids": ";".join(s.claim_ids),
+              "district_da": s.district_da} for s in self.states],
+            columns=["pcode", "district", "holder", "since", "claim_ids", "district_da"])
+
+
+def resolve(claims: ClaimSet, *, view: str, on) -> Snapshot:
+    """Resolve every district of the province on a date, in one view.
+
+    Parameters
+    ----------
+    claims : ClaimSet
+    view : str
+        A side id, ``independent`` or ``combined``.
+    on : datetime.date or datetime.datetime
+        A date means the end of that day (every claim of that day counts).
+
+    Returns
+    -------
+    Snapshot
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North", "South"]),
+    ...                   ("2021-09-05", "blue", "blue", ["North"]),
+    ...                   ("2021-09-05", "red", "red", ["North"])])
+    >>> resolve(cs, view="red", on="2021-09-04").holders()
+    {'XX0101': 'red', 'XX0102': 'red', 'XX0103': 'unknown'}
+    >>> resolve(cs, view="combined", on="2021-09-05").holders()["XX0101"]
+    'contested'
+    """
+    return ledger(claims).resolve(view, on)
+
+
+def timeline(claims: ClaimSet, *, view: str) -> pd.DataFrame:
+    """Districts per holder on each date on which anything changes in ``view``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Column ``date`` (datetime.date), then one integer column per holder
+        (each side, ``contested``, ``unknown``).
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North", "South"])])
+    >>> timeline(cs, view="red").to_dict("records")
+    [{'date': datetime.date(2021, 9, 3), 'red': 2, 'blue': 0, 'contested': 0, 'unknown': 1}]
+    """
+    return ledger(claims).timeline(view)
+
+
+def ledger(claims: ClaimSet) -> Ledger:
+    """The compiled form of a claim set, built once and kept with it."""
+    cached = claims.__dict__.get("_ledger")
+    if cached is None:
+        cached = Ledger(claims)
+        object.__setattr__(claims, "_ledger", cached)
+    return cached
+
+
+def _minutes(value) -> int:
+    """Minutes since the epoch; a date means its last minute."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if "T" in value or " " in value \
+            else dt.date.fromisoformat(value)
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(23, 59))
+    return int(np.datetime64(value, "m").astype(np.int64))
+
+
+def as_moment(value) -> dt.datetime:
+    """A date or ISO text as the datetime a snapshot is taken at."""
+    return np.datetime64(_minutes(value), "m").astype(dt.datetime)
+
+
+class _View:
+    """One view's events sorted by (district, time, file order), with the state after each."""
+
+    def __init__(self, district, t, holder, rest, n_districts):
+        order = np.lexsort((rest[:, 0] if rest.ndim == 2 else rest, t, district))
+        self.district = district[order]
+        self.t = t[order]
+        self.holder = holder[order]
+        self.rest = rest[order]  # claim indices the state rests on, -1 where none
+        self.n = n_districts
+        self.t0 = int(self.t.min()) if len(self.t) else 0
+        self.span = (int(self.t.max()) - self.t0 + 2) if len(self.t) else 1
+        self.key = self.district.astype(np.int64) * self.span + (self.t - self.t0)
+
+    def at(self, minute: int) -> np.ndarray:
+        """Index of the event in force for each district at ``minute`` (-1: none)."""
+        if not len(self.key):
+            return np.full(self.n, -1)
+        rel = min(max(minute - self.t0, -1), self.span - 1)
+        q = np.arange(self.n, dtype=np.int64) * self.span + rel
+        idx = np.searchsorted(self.key, q, side="right") - 1
+        ok = (idx >= 0) & (self.district[np.clip(idx, 0, None)] == np.arange(self.n))
+        return np.where(ok, idx, -1)
+
+
+class Ledger:
+    """Every view's history of a claim set, compiled for fast snapshots and timelines.
+
+    Parameters
+    ----------
+    claims : ClaimSet
+    """
+
+    def __init__(self, claims: ClaimSet):
+        self.claims = claims
+        self.pcodes = [d.pcode for d in claims.districts]
+        self.holders = claims.holders  # sides..., contested, unknown
+        self.voices = [*claims.sides, INDEPENDENT]
+        unknown = self.holders.index(UNKNOWN)
+        self.unknown, self.contested = unknown, self.holders.index(CONTESTED)
+
+        cs = claims.claims
+        n = len(cs)
+        index = {p: i for i, p in enumerate(self.pcodes)}
+        counts = np.fromiter((len(c.districts) for c in cs), np.int64, n)
+        claim_idx = np.repeat(np.arange(n, dtype=np.int64), counts)
+        district = np.fromiter((index[p] for c in cs for p in c.districts), np.int32,
+                               int(counts.sum()))
+        self.claim_minutes = np.array([c.when for c in cs], dtype="datetime64[m]").astype(np.int64) \
+            if n else np.zeros(0, np.int64)
+        hcode = {h: i for i, h in enumerate(self.holders)}
+        vcode = {v: i for i, v in enumerate(self.voices)}
+        holder = np.fromiter((hcode[c.holder] for c in cs), np.int16, n)[claim_idx]
+        voice = np.fromiter((vcode[claims.sources[c.source].side] for c in cs), np.int16, n)[claim_idx]
+        t = self.claim_minutes[claim_idx]
+
+        self.views: dict[str, _View] = {}
+        for k, v in enumerate(self.voices):
+            m = voice == k
+            self.views[v] = _View(district[m], t[m], holder[m], claim_idx[m], len(self.pcodes))
+        self.views[COMBINED] = self._combined(district, t, holder, voice, claim_idx)
+
+    def _combined(self, district, t, holder, voice, claim_idx) -> _View:
+        order = np.lexsort((claim_idx, t, district))
+        district, t, holder, voice, claim_idx = (a[order] for a in (district, t, holder, voice, claim_idx))
+        n = len(district)
+        positions = np.arange(n)
+        rest = np.full((n, len(self.voices)), -1, dtype=np.int64)
+        states = np.full((n, len(self.voices)), -1, dtype=np.int64)
+        for k in range(len(self.voices)):
+            # Forward-fill each voice's latest event within the district.
+            last = np.maximum.accumulate(np.where(voice == k, positions, -1)) if n else positions
+            ok = (last >= 0) & (district[np.clip(last, 0, None)] == district)
+            rest[:, k] = np.where(ok, claim_idx[np.clip(last, 0, None)], -1)
+            states[:, k] = np.where(ok, holder[np.clip(last, 0, None)], -1)
+        low = np.where(states >= 0, states, np.iinfo(np.int64).max).min(axis=1)
+        high = states.max(axis=1)
+        combined = np.where(low == high, high, self.contested).astype(np.int16)
+        view = _View.__new__(_View)
+        # Already sorted: build the view without re-sorting (rest has one column per voice).
+        view.district, view.t, view.holder, view.rest, view.n = district, t, combined, rest, len(self.pcodes)
+        view.t0 = int(t.min()) if n else 0
+        view.span = (int(t.max()) - view.t0 + 2) if n else 1
+        view.key = district.astype(np.int64) * view.span + (t - view.t0)
+        return view
+
+    def _view(self, view: str) -> _View:
+        if view not in self.views:
+            raise ValueError(f"unknown view '{view}'; choose one of {', '.join(self.views)}")
+        return self.views[view]
+
+    def _rests(self, v: _View, idx: int) -> list[int]:
+        rest = v.rest[idx]
+        return [int(r) for r in np.atleast_1d(rest) if r >= 0]
+
+    def resolve(self, view: str, on) -> Snapshot:
+        """See :func:`resolve`."""
+        v = self._view(view)
+        at = v.at(_minutes(on))
+        cs = self.claims.claims
+        states = []
+        for i, d in enumerate(self.claims.districts):
+            if at[i] < 0:
+                states.append(DistrictState(d.pcode, d.name, d.name_da, UNKNOWN, None, ()))
+                continue
+            rests = sorted(self._rests(v, at[i]), key=lambda r: (cs[r].when, r))
+            states.append(DistrictState(
+                d.pcode, d.name, d.name_da, self.holders[v.holder[at[i]]],
+                cs[rests[-1]].date, tuple(cs[r].id for r in rests)))
+        return Snapshot(view, as_moment(on), tuple(states))
+
+    def holder_codes(self, view: str, on) -> np.ndarray:
+        """Holder index (into :attr:`holders`) of every district: the fast path for benchmarks."""
+        v = self._view(view)
+        at = v.at(_minutes(on))
+        if not len(v.holder):
+            return np.full(len(self.pcodes), self.unknown)
+        return np.where(at >= 0, v.holder[np.clip(at, 0, None)], self.unknown)
+
+    def _days(self, v: _View) -> np.ndarray:
+        return (v.t // (24 * 60)).astype(np.int64)
+
+    def timeline(self, view: str) -> pd.DataFrame:
+        """See :func:`timeline`."""
+        v = self._view(view)
+        columns = ["date", *self.holders]
+        if not len(v.t):
+            return pd.DataFrame(columns=columns)
+        first = np.r_[True, v.district[1:] != v.district[:-1]]
+        before = np.where(first, self.unknown, np.r_[self.unknown, v.holder[:-1]])
+        changed = before != v.holder
+        days, day_of = np.unique(self._days(v)[changed], return_inverse=True)
+        delta = np.zeros((len(days), len(self.holders)), dtype=np.int64)
+        np.add.at(delta, (day_of, v.holder[changed]), 1)
+        np.add.at(delta, (day_of, before[changed]), -1)
+        counts = delta.cumsum(axis=0)
+        counts[:, self.unknown] += len(self.pcodes)
+        frame = pd.DataFrame(counts, columns=self.holders)
+        frame.insert(0, "date", [dt.date(1970, 1, 1) + dt.timedelta(days=int(d)) for d in days])
+        return frame
+
+    def history(self, view: str) -> list[tuple[dt.date, int, int, tuple[int, ...]]]:
+        """End-of-day state changes: ``(date, district index, holder index, claim indices)``.
+
+        What the map needs to recolour any day in the browser without asking again: apply the
+        changes up to a day, in order.
+        """
+        v = self._view(view)
+        if not len(v.t):
+            return []
+        days = self._days(v)
+        # The last event of each (district, day) is the state at the end of that day.
+        last = np.r_[(v.district[1:] != v.district[:-1]) | (days[1:] != days[:-1]), True]
+        out, previous = [], {}
+        for i in np.flatnonzero(last):
+            state = (int(v.holder[i]), tuple(self._rests(v, i)))
+            d = int(v.district[i])
+            if previous.get(d) != state:
+                previous[d] = state
+                out.append((dt.date(1970, 1, 1) + dt.timedelta(days=int(days[i])), d, *state))
+        out.sort(key=lambda row: (row[0], row[1]))
+        return out
+
+    def claim_dates(self, view: str | None = None) -> list[dt.date]:
+        """The dates on which claims were made (in one view, or in all)."""
+        cs = self.claims
+        return sorted({c.date for c in cs.claims
+                       if view in (None, COMBINED) or cs.view_of(c) == view})
