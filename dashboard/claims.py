@@ -252,23 +252,14 @@ def check_claims(data: bytes, *, path: str = "claims.yaml",
     >>> print(problems[0])
     claims.yaml:7: unknown district 'Nort' in XX01 - did you mean 'North'?
     """
-    checker = _Checker(path, gazetteer_for or _default_gazetteer)
+    if gazetteer_for is None:
+        from .gazetteer import boundary_gazetteer
+
+        gazetteer_for = boundary_gazetteer()
+    checker = _Checker(path, gazetteer_for)
     claims = checker.run(data)
     problems = sorted(set(checker.problems))
     return (None if problems else claims), problems
-
-
-def _default_gazetteer(province: str) -> Gazetteer:
-    from . import boundaries
-    from .gazetteer import read_gazetteer
-
-    try:
-        districts = boundaries.load_districts(province)
-    except boundaries.BoundaryError as exc:
-        if "unknown province" in str(exc).lower():
-            raise LookupError(str(exc)) from None
-        raise
-    return read_gazetteer(districts, province)
 
 
 class _Checker:

@@ -147,3 +147,23 @@ def _read_yaml(path) -> dict:
     if not path.exists():
         return {}
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def boundary_gazetteer(geodata=None, *, download: bool = True):
+    """``province -> Gazetteer`` reading districts from the boundary data (see :mod:`boundaries`).
+
+    Raises ``LookupError`` for a province the boundary data does not have, and
+    :class:`dashboard.boundaries.BoundaryError` when the data itself cannot be found.
+    """
+    from . import boundaries
+
+    def gazetteer_for(province: str) -> Gazetteer:
+        try:
+            districts = boundaries.load_districts(province, path=geodata, download=download)
+        except boundaries.BoundaryError as exc:
+            if str(exc).startswith("Unknown province"):
+                raise LookupError(str(exc)) from None
+            raise
+        return read_gazetteer(districts, str(districts["province"].iloc[0]))
+
+    return gazetteer_for

@@ -1,0 +1,135 @@
+"""``python -m dashboard``: validate claims, print snapshots and timelines, render a map.
+
+Exit codes: 0 success, 1 problems found (every one printed as ``path:line: message``),
+2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from . import boundaries, export
+from .claims import read_claims
+from .control import resolve, timeline
+from .gazetteer import boundary_gazetteer
+from .problems import ClaimsError
+
+REPO_CLAIMS = Path(__file__).resolve().parent.parent / "claims.yaml"
+CLAIMS_ENV_VAR = "DASHBOARD_CLAIMS"
+FORMATS = {"snapshot": ("csv", "json", "geojson"), "timeline": ("csv", "json")}
+
+
+def default_claims() -> Path:
+    """``$DASHBOARD_CLAIMS``, else ``claims.yaml`` here, else the repository's."""
+    if os.environ.get(CLAIMS_ENV_VAR):
+        return Path(os.environ[CLAIMS_ENV_VAR])
+    here = Path("claims.yaml")
+    return here if here.exists() else REPO_CLAIMS
+
+
+def _date(text: str) -> dt.datetime | dt.date:
+    try:
+        return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2021-09-05") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p, positional=False):
+        if positional:
+            p.add_argument("claims", nargs="?", type=Path, help="claims file (default: claims.yaml)")
+        else:
+            p.add_argument("--claims", type=Path, help="claims file (default: claims.yaml)")
+        p.add_argument("--geodata", help=f"folder with the boundary zips (or ${boundaries.ENV_VAR})")
+        p.add_argument("--no-download", action="store_true",
+                       help="never download the boundaries if no copy is found")
+
+    p = commands.add_parser("validate", help="check a claims file; print every problem")
+    common(p, positional=True)
+    p = commands.add_parser("snapshot", help="every district's holder on a date, in a view")
+    common(p)
+    p.add_argument("--date", required=True, type=_date, help="2021-09-05 or 2021-09-05T14:00")
+    p.add_argument("--view", required=True, help="a side id, independent or combined")
+    p.add_argument("--format", choices=FORMATS["snapshot"], default="csv")
+    p.add_argument("--full-resolution", action="store_true", help="geojson: unsimplified borders")
+    p.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    p = commands.add_parser("timeline", help="districts per holder on each date something changes")
+    common(p)
+    p.add_argument("--view", required=True, help="a side id, independent or combined")
+    p.add_argument("--format", choices=FORMATS["timeline"], default="csv")
+    p.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    p = commands.add_parser("render", help="a standalone HTML map of a snapshot (works offline)")
+    common(p)
+    p.add_argument("--date", required=True, type=_date)
+    p.add_argument("--view", required=True)
+    p.add_argument("--basemap", choices=["none", "osm", "topo"], default="none")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit code."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage error
+        return int(exc.code or 0)
+    path = getattr(args, "claims", None) or default_claims()
+    gazetteer_for = boundary_gazetteer(args.geodata, download=not args.no_download)
+    try:
+        claims = read_claims(path, gazetteer_for=gazetteer_for)
+    except ClaimsError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{path}: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found",
+              file=sys.stderr)
+        return 1
+    except boundaries.BoundaryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+    if args.command == "validate":
+        print(claims.summary())
+        return 0
+    if args.view not in claims.views:
+        print(f"error: unknown view '{args.view}'; choose one of {', '.join(claims.views)}",
+              file=sys.stderr)
+        return 2
+    if args.command == "timeline":
+        frame = timeline(claims, view=args.view)
+        text = export.timeline_csv(frame) if args.format == "csv" else export.timeline_json(frame)
+        return _emit(text, args.output)
+
+    snapshot = resolve(claims, view=args.view, on=args.date)
+    if args.command == "snapshot" and args.format in ("csv", "json"):
+        text = (export.snapshot_csv if args.format == "csv" else export.snapshot_json)(snapshot, claims)
+        return _emit(text, args.output)
+    try:
+        districts = boundaries.load_districts(claims.province, path=args.geodata,
+                                              download=not args.no_download)
+    except boundaries.BoundaryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.command == "snapshot":
+        if not args.full_resolution:
+            districts = boundaries.simplify(districts)
+        return _emit(export.snapshot_geojson(snapshot, districts, claims), args.output)
+    html = export.map_html(snapshot, boundaries.simplify(districts), claims, basemap=args.basemap)
+    _emit(html, args.output)
+    print(f"wrote {args.output} ({len(html.encode()) // 1024} KB): {args.view} view on {args.date}",
+          file=sys.stderr)
+    return 0
+
+
+def _emit(text: str, output: Path | None) -> int:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.write_text(text, encoding="utf-8")
+    return 0

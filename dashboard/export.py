@@ -1,0 +1,78 @@
+"""Snapshots and timelines as CSV, JSON, GeoJSON and standalone HTML text.
+
+Only text is made here; the command line and the page decide where it goes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from .claims import ClaimSet
+from .control import Snapshot
+from .maps import ATTRIBUTION, build_map, standalone_html
+
+SNAPSHOT_COLUMNS = ["pcode", "district", "holder", "since", "claim_ids", "district_da", "sources"]
+
+
+def snapshot_frame(snapshot: Snapshot, claims: ClaimSet) -> pd.DataFrame:
+    """The snapshot's rows, with the names of the sources its claims rest on."""
+    frame = snapshot.to_frame()
+    frame["sources"] = [
+        "; ".join(claims.sources[claims.claim(cid).source].name for cid in s.claim_ids)
+        for s in snapshot.states]
+    return frame[SNAPSHOT_COLUMNS]
+
+
+def snapshot_csv(snapshot: Snapshot, claims: ClaimSet) -> str:
+    """CSV whose columns start ``pcode,district,holder,since,claim_ids``."""
+    return snapshot_frame(snapshot, claims).to_csv(index=False, lineterminator="\n")
+
+
+def _claim_record(claims: ClaimSet, claim_id: str) -> dict:
+    c = claims.claim(claim_id)
+    source = claims.sources[c.source]
+    return {"id": c.id, "date": c.when.isoformat(timespec="minutes"), "source": source.name,
+            "side": source.side, "via": claims.sources[c.via].name if c.via else None,
+            "holder": c.holder, "url": c.url, "quote": c.quote, "confidence": c.confidence}
+
+
+def snapshot_records(snapshot: Snapshot, claims: ClaimSet) -> list[dict]:
+    return [{**row, "claim_ids": row["claim_ids"].split(";") if row["claim_ids"] else [],
+             "claims": [_claim_record(claims, cid) for cid in s.claim_ids]}
+            for row, s in zip(snapshot_frame(snapshot, claims).to_dict("records"), snapshot.states)]
+
+
+def snapshot_json(snapshot: Snapshot, claims: ClaimSet) -> str:
+    """JSON: the view, the moment, and each district with the claims it rests on."""
+    return json.dumps({"province": claims.province, "view": snapshot.view,
+                       "on": snapshot.on.isoformat(timespec="minutes"),
+                       "districts": snapshot_records(snapshot, claims)},
+                      ensure_ascii=False, indent=1)
+
+
+def snapshot_geojson(snapshot: Snapshot, districts, claims: ClaimSet) -> str:
+    """GeoJSON FeatureCollection of the districts with the snapshot's fields as properties."""
+    records = {r["pcode"]: r for r in snapshot_records(snapshot, claims)}
+    features = [{"type": "Feature", "geometry": row.geometry.__geo_interface__,
+                 "properties": records[row.pcode]} for row in districts.itertuples()
+                if row.pcode in records]
+    return json.dumps({"type": "FeatureCollection", "view": snapshot.view,
+                       "on": snapshot.on.isoformat(timespec="minutes"),
+                       "attribution": ATTRIBUTION, "features": features}, ensure_ascii=False)
+
+
+def timeline_csv(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def timeline_json(frame: pd.DataFrame) -> str:
+    rows = [{"date": r.pop("date").isoformat(), "counts": r} for r in frame.to_dict("records")]
+    return json.dumps(rows, indent=1)
+
+
+def map_html(snapshot: Snapshot, districts, claims: ClaimSet, *, basemap: str = "none") -> str:
+    """A standalone HTML map of the snapshot that works with no network."""
+    return standalone_html(build_map(snapshot, districts, claims, basemap=basemap, engine=False))
