@@ -299,3 +299,47 @@ class Ledger:
         cs = self.claims
         return sorted({c.date for c in cs.claims
                        if view in (None, COMBINED) or cs.view_of(c) == view})
+
+
+@dataclass(frozen=True)
+class Change:
+    """A district whose holder differs between two moments in one view."""
+
+    pcode: str
+    district: str
+    before: str
+    after: str
+    claim_ids: tuple[str, ...]
+
+
+def what_changed(claims: ClaimSet, *, view: str, on) -> tuple[list, list[Change], dt.date | None]:
+    """The claims made on ``on`` in ``view``, and the districts whose holder changed since the
+    previous date on which that view has claims.
+
+    Returns
+    -------
+    (claims made that day, changes, previous claim date or None)
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North"]),
+    ...                   ("2021-09-05", "blue", "blue", ["North"])])
+    >>> made, changes, before = what_changed(cs, view="combined", on="2021-09-05")
+    >>> [c.id for c in made], [(c.district, c.before, c.after) for c in changes], str(before)
+    (['c1'], [('North', 'red', 'contested')], '2021-09-03')
+    """
+    day = as_moment(on).date()
+    led = ledger(claims)
+    made = [c for c in claims.claims if c.date == day
+            and (view == COMBINED or claims.view_of(c) == view)]
+    earlier = [d for d in led.claim_dates(view) if d < day]
+    previous = earlier[-1] if earlier else None
+    now = resolve(claims, view=view, on=day)
+    then = resolve(claims, view=view, on=previous) if previous else None
+    changes = []
+    for i, state in enumerate(now.states):
+        before = then.states[i].holder if then else UNKNOWN
+        if before != state.holder:
+            changes.append(Change(state.pcode, state.district, before, state.holder, state.claim_ids))
+    return made, changes, previous

@@ -213,8 +213,8 @@ def _hatch_defs() -> str:
     # An SVG pattern the district paths reference as fill="url(#contested-hatch)".
     return ('<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
             '<pattern id="contested-hatch" patternUnits="userSpaceOnUse" width="8" height="8" '
-            'patternTransform="rotate(45)"><rect width="8" height="8" fill="#F0E442"/>'
-            '<rect width="3.5" height="8" fill="#222222"/></pattern></defs></svg>')
+            'patternTransform="rotate(45)"><rect width="8" height="8" fill="#F3EA8C"/>'
+            '<rect width="2.5" height="8" fill="#444444"/></pattern></defs></svg>')
 
 
 def _legend(claims: ClaimSet) -> str:

@@ -1,0 +1,236 @@
+"""What the Streamlit page needs besides the core: cached loaders, the panel, the chart.
+
+Everything that reaches HTML from ``claims.yaml`` goes through :func:`html.escape`, and
+links only ever point to http(s) addresses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from . import boundaries
+from .claims import CONTESTED, UNKNOWN, ClaimSet, check_claims
+from .cli import default_claims
+from .control import COMBINED, resolve, timeline
+from .maps import BASEMAPS, UNKNOWN_COLOR, build_map, standalone_html, view_label
+from .problems import Problem
+
+BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
+CONTESTED_COLOR = "#555555"
+
+
+@dataclass
+class Loaded:
+    """The claims to show, the problems of the file on disk, and whether they differ."""
+
+    path: str
+    claims: ClaimSet | None = None
+    problems: list[Problem] = field(default_factory=list)
+    stale: bool = False  # showing the last good data, not what the file now says
+    boundary_error: str | None = None
+
+
+def claims_path() -> Path:
+    return default_claims()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _parse(data: bytes, path: str) -> tuple[ClaimSet | None, list[Problem]]:
+    # Keyed on the file's bytes, so an edit shows on the next interaction.
+    return check_claims(data, path=path)
+
+
+@st.cache_resource(show_spinner=False)
+def _last_good() -> dict[str, ClaimSet]:
+    return {}
+
+
+def load(path) -> Loaded:
+    """Read and check the claims file; fall back to the last good claims if it is broken."""
+    shown = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        claims, problems = None, [Problem(shown, 1, "unreadable", f"cannot read file: {exc.strerror}")]
+    else:
+        try:
+            claims, problems = _parse(data, shown)
+        except boundaries.BoundaryError as exc:
+            return Loaded(shown, boundary_error=str(exc))
+    good = _last_good()
+    if claims is not None:
+        good[shown] = claims
+        return Loaded(shown, claims)
+    return Loaded(shown, good.get(shown), problems, stale=shown in good)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def districts(province: str):
+    """The province's districts, simplified for the web (shared borders kept shared)."""
+    return boundaries.simplify(boundaries.load_districts(province))
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
+def map_page(digest: str, basemap: str, _claims: ClaimSet, _districts) -> str:
+    """The map page with every view's history; one per claims file and basemap."""
+    first = resolve(_claims, view=_claims.views[0], on=min(c.date for c in _claims.claims))
+    return standalone_html(build_map(first, _districts, _claims, basemap=basemap, popups=False))
+
+
+def default_basemap() -> str:
+    """``none`` unless ``DASHBOARD_BASEMAP`` names another and ``DASHBOARD_OFFLINE`` is unset."""
+    wanted = os.environ.get("DASHBOARD_BASEMAP", "none")
+    if os.environ.get("DASHBOARD_OFFLINE") or wanted not in BASEMAPS:
+        return "none"
+    return wanted
+
+
+def days(claims: ClaimSet) -> list[str]:
+    """Every day from the first claim to the last, as ISO dates: the slider's steps."""
+    dates = [c.date for c in claims.claims]
+    start, end = min(dates), max(dates)
+    return [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+
+
+def busiest_day(claims: ClaimSet) -> str:
+    """The day with the most claims: where a first look is most telling."""
+    counts = pd.Series([c.date.isoformat() for c in claims.claims]).value_counts()
+    return str(counts.sort_index().idxmax())
+
+
+def day_label(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%-d %b %Y")
+
+
+def claim_days(claims: ClaimSet, view: str) -> list[str]:
+    """The dates with a claim in ``view``, as ISO dates."""
+    return sorted({c.date.isoformat() for c in claims.claims
+                   if view == COMBINED or claims.view_of(c) == view})
+
+
+def neighbour_claim_day(claims: ClaimSet, view: str, iso: str, step: int) -> str | None:
+    """The previous (step=-1) or next (step=+1) date with a claim in ``view``."""
+    found = [d for d in claim_days(claims, view) if (d < iso if step < 0 else d > iso)]
+    if not found:
+        return None
+    return found[-1] if step < 0 else found[0]
+
+
+def holder_label(claims: ClaimSet, holder: str) -> str:
+    if holder in claims.sides:
+        return claims.sides[holder].label
+    return {CONTESTED: "Contested", UNKNOWN: "No claim yet"}.get(holder, holder)
+
+
+def holder_colors(claims: ClaimSet) -> tuple[list[str], list[str]]:
+    domain = [*claims.sides, CONTESTED, UNKNOWN]
+    return domain, [*(s.color for s in claims.sides.values()), CONTESTED_COLOR, UNKNOWN_COLOR]
+
+
+def _link(url: str | None, text: str = "link") -> str:
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return ""
+    return (f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer">{html.escape(text)}</a>')
+
+
+def _badge(claims: ClaimSet, holder: str) -> str:
+    color = claims.sides[holder].color if holder in claims.sides else \
+        (CONTESTED_COLOR if holder == CONTESTED else "#999999")
+    return (f'<span class="badge" style="border-color:{html.escape(color)}">'
+            f'{html.escape(holder_label(claims, holder))}</span>')
+
+
+PANEL_STYLE = """<style>
+.claims-panel table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
+.claims-panel th, .claims-panel td { border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left;
+  vertical-align: top; }
+.claims-panel tr.in-force td { background: #fff3c4; font-weight: 600; }
+.claims-panel .badge { border-left: 6px solid; padding-left: 4px; white-space: nowrap; }
+.claims-panel q { font-style: italic; }
+.claims-panel .later td { color: #888; }
+</style>"""
+
+
+def district_panel(claims: ClaimSet, pcode: str, *, view: str, on: str) -> str:
+    """HTML: every claim about one district, in every view, the ones now in force highlighted."""
+    in_force = set(next(s for s in resolve(claims, view=view, on=on).states
+                        if s.pcode == pcode).claim_ids)
+    day = dt.date.fromisoformat(on)
+    rows = []
+    for c in sorted((c for c in claims.claims if pcode in c.districts), key=lambda c: (c.when, c.order)):
+        source = claims.sources[c.source]
+        side = source.side
+        classes = "in-force" if c.id in in_force else ("later" if c.date > day else "")
+        quote = f"<q>{html.escape(c.quote)}</q>" if c.quote else ""
+        note = f"<br><small>{html.escape(c.note)}</small>" if c.note else ""
+        via = html.escape(claims.sources[c.via].name) if c.via else ""
+        rows.append(
+            f'<tr class="{classes}" data-claim="{html.escape(c.id)}">'
+            f"<td>{html.escape(c.when.isoformat(sep=' ', timespec='minutes').removesuffix(' 00:00'))}</td>"
+            f"<td>{html.escape(view_label(claims, side))}</td><td>{_badge(claims, c.holder)}</td>"
+            f"<td>{html.escape(source.name)}</td><td>{via}</td>"
+            f"<td>{_link(c.url)} {_link(c.archived_url, 'archive')}</td>"
+            f"<td>{quote}{note}</td><td>{html.escape(c.confidence or '')}</td></tr>")
+    head = ("<tr><th>Date</th><th>View</th><th>Holder</th><th>Source</th><th>Via</th><th>Link</th>"
+            "<th>Quote / note</th><th>Confidence</th></tr>")
+    body = "".join(rows) or '<tr><td colspan="8">No claim names this district.</td></tr>'
+    return f'{PANEL_STYLE}<div class="claims-panel"><table>{head}{body}</table></div>'
+
+
+def timeline_chart(claims: ClaimSet, *, view: str, on: str, key_dates: list[str]) -> alt.Chart:
+    """Districts per holder over time, a rule at the selected date; a click picks a date."""
+    frame = timeline(claims, view=view)
+    last = max(c.date for c in claims.claims)
+    if frame.empty:
+        frame = pd.DataFrame([{"date": last, **{h: 0 for h in claims.holders}}])
+    # Carry the last state to the end of the range so the steps span the whole slider.
+    frame = pd.concat([frame, frame.tail(1).assign(date=last)], ignore_index=True)
+    long = frame.melt("date", var_name="holder", value_name="districts")
+    long["date"] = pd.to_datetime(long["date"])
+    long["label"] = [holder_label(claims, h) for h in long["holder"]]
+    domain, colors = holder_colors(claims)
+    pick = alt.selection_point(name="pick", fields=["date"], on="click", nearest=True)
+    base = alt.Chart(long).encode(x=alt.X("date:T", title=None))
+    area = base.mark_area(interpolate="step-after", opacity=0.85).encode(
+        y=alt.Y("districts:Q", stack=True, title="districts"),
+        color=alt.Color("holder:N", scale=alt.Scale(domain=domain, range=colors),
+                        legend=alt.Legend(orient="bottom", title=None, labelExpr=_legend_expr(claims))),
+        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "label:N", "districts:Q"])
+    points = alt.Chart(pd.DataFrame({"date": pd.to_datetime(key_dates)})).mark_tick(
+        color="#333", thickness=1, size=8).encode(x="date:T", y=alt.value(0)).add_params(pick)
+    rule = alt.Chart(pd.DataFrame({"date": [pd.Timestamp(on)]})).mark_rule(
+        color="black", strokeWidth=2).encode(x="date:T")
+    return (area + points + rule).properties(height=180)
+
+
+def _legend_expr(claims: ClaimSet) -> str:
+    labels = {h: holder_label(claims, h) for h in claims.holders}
+    cases = " : ".join(f"datum.label == {_js(h)} ? {_js(t)}" for h, t in labels.items())
+    return f"{cases} : datum.label"
+
+
+def _js(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+def picked_date(selection) -> str | None:
+    """The date clicked on the chart, from ``st.altair_chart(..., on_select="rerun")``'s state."""
+    try:
+        points = selection["selection"]["pick"]
+        value = points[0]["date"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if isinstance(value, (int, float)):
+        return dt.datetime.fromtimestamp(value / 1000, dt.UTC).date().isoformat()
+    return str(value)[:10]
