@@ -1,0 +1,190 @@
+"""The repository's data: claims.yaml validates, the seed claims are in it, and the snapshots at
+key dates are the ones the research supports (derived by hand, see docs/methodology.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dashboard.claims import read_claims
+from dashboard.cli import main
+from dashboard.control import resolve
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIMS = ROOT / "claims.yaml"
+PLACES = ROOT / "geodata" / "places.yaml"
+SEED = ROOT.parent / "shared" / "seeds" / "panjshir-article.txt"
+
+PCODE = {"Bazarak": "AF0801", "Rukha": "AF0802", "Dara": "AF0803", "Khenj": "AF0804",
+         "Anawa": "AF0805", "Shutul": "AF0806", "Paryan": "AF0807"}
+ORDER = list(PCODE)  # the order of the letters in the table below
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return read_claims(CLAIMS)
+
+
+def test_claims_file_validates(capsys):
+    assert main(["validate", str(CLAIMS)]) == 0
+    assert "claims from" in capsys.readouterr().out
+
+
+def test_coverage_of_the_timeline(claims):
+    cs = claims.claims
+    assert len(cs) >= 60
+    assert len({c.source for c in cs}) >= 20
+    assert min(c.date for c in cs) <= dt.date(2021, 8, 23)
+    assert max(c.date for c in cs) >= dt.date(2022, 9, 13)
+    for view in ("taliban", "nrf", "independent"):
+        assert any(claims.view_of(c) == view for c in cs), view
+
+
+def test_claims_are_in_date_order(claims):
+    dates = [c.date for c in claims.claims]
+    assert dates == sorted(dates)
+
+
+# --- the seed article: every claim in it, with its quote and whose word it is ---------------
+ALL = set(PCODE.values())
+SEED_CLAIMS = [
+    # (date, quote substring, source, via, holder, districts)
+    ("2021-09-03", "Information about the Panjshir being controlled by the terrorists appeared on "
+     "September 3", "taliban-unnamed", "seed-article", "taliban", ALL),
+    ("2021-09-05", "We control the entire province", "nrf-unnamed", "panjshir-province-twitter",
+     "nrf", ALL),
+    ("2021-09-05", "clear Panjsher as soon as possible", "bilal-karimi", "cnn", "taliban",
+     ALL - {"AF0801", "AF0802"}),
+    ("2021-09-05", "heavy casualties", "bilal-karimi", "cnn", "nrf", {"AF0801", "AF0802"}),
+    ("2021-09-05", "completely cleared", "fahim-dashti", "twitter", "nrf", {"AF0807"}),
+    ("2021-09-05", "Bazarak, was mined", "seed-article", None, "contested", {"AF0801"}),
+]
+
+
+@pytest.mark.parametrize("date, quote, source, via, holder, districts", SEED_CLAIMS,
+                         ids=[q[:30] for _, q, *_ in SEED_CLAIMS])
+def test_seed_claim_present(claims, date, quote, source, via, holder, districts):
+    found = [c for c in claims.claims
+             if c.date.isoformat() == date and c.quote and quote in c.quote]
+    assert len(found) == 1, f"no single claim on {date} quoting {quote!r}"
+    c = found[0]
+    assert (c.source, c.via, c.holder, set(c.districts)) == (source, via, holder, districts)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/seeds is not here")
+@pytest.mark.parametrize("quote", [q for _, q, *_ in SEED_CLAIMS])
+def test_seed_quotes_are_verbatim(quote):
+    assert quote in SEED.read_text(encoding="utf-8")
+
+
+# --- Abshar / Afshar is never silently re-labelled -----------------------------------------
+def test_abshar_claims_keep_the_name_and_say_why(claims):
+    named = [c for c in claims.claims if {"Abshar", "Afshar"} & set(c.places)]
+    assert len(named) >= 8
+    for c in named:
+        assert "AF0803" in c.districts, c.id
+        named_as = "Afshar" if "Afshar" in c.places else "Abshar"
+        assert f"Named '{named_as}' in the source; mapped to Dara (AF0803) because" in c.note, c.id
+
+
+def test_places_map_to_districts_of_the_province():
+    places = yaml.safe_load(PLACES.read_text(encoding="utf-8"))["AF08"]
+    for name, place in places.items():
+        assert place["district"] in ALL, name
+        assert place["confidence"] in ("high", "medium", "low"), name
+        assert place["note"], name
+    assert places["Abshar"]["district"] == "AF0803"
+    assert places["Khawak Pass"]["district"] == "AF0807"
+
+
+# --- expected snapshots at key dates, per view ---------------------------------------------
+# Letters in the order Bazarak, Rukha, Dara, Khenj, Anawa, Shutul, Paryan:
+# T taliban, N nrf, C contested, U unknown (no claim yet). End of the day.
+EXPECTED = {
+    # Before the offensive: Taliban say they wait outside / besiege (08-22, 08-23: NRF holds
+    # all); NRF says the same; no independent claim before the AP caption of 08-26.
+    ("2021-08-23", "taliban"): "NNNNNNN",
+    ("2021-08-23", "nrf"): "NNNNNNN",
+    ("2021-08-23", "independent"): "UUUUUUU",
+    ("2021-08-23", "combined"): "NNNNNNN",
+    # 09-01: Muttaqi says Panjshir is surrounded (N), then Akhtar/TASS: Shutul "won back" (T).
+    # NRF: all passes and entrances held. Independent: AP caption, Sputnik "uncontrolled".
+    ("2021-09-01", "taliban"): "NNNNNTN",
+    ("2021-09-01", "nrf"): "NNNNNNN",
+    ("2021-09-01", "independent"): "NNNNNNN",
+    ("2021-09-01", "combined"): "NNNNNCN",
+    # 09-03: Karimi and Taliban sources claim the whole province. NRF: attacks continue on
+    # Shutul and the Khawak Pass (C), then Dashti denies Paryan's fall (N). Independent: AFP
+    # Malimah (Dara N), LWJ: lines held (N) but Shutul contested.
+    ("2021-09-03", "taliban"): "TTTTTTT",
+    ("2021-09-03", "nrf"): "NNNNNCN",
+    ("2021-09-03", "independent"): "NNNNNCN",
+    ("2021-09-03", "combined"): "CCCCCCC",
+    # 09-04: Karimi: Khenj, Anaba, Shutul, Paryan taken, Abshar (Dara) partly; a Taliban source:
+    # landmines slow the advance on Bazarak (C); Rukha still from the 09-03 whole-province
+    # claim. NRF: Khawak contested, then Massoud "continues to stand" (N). Independent: AFP
+    # fresh fighting (C), then Emergency: Taliban at the Anabah hospital (Anawa T).
+    ("2021-09-04", "taliban"): "CTCTTTT",
+    ("2021-09-04", "nrf"): "NNNNNNN",
+    ("2021-09-04", "independent"): "CCCCTCC",
+    ("2021-09-04", "combined"): "CCCCCCC",
+    # 09-05: AVA (Shutul, Paryan, Khinj, Abshar T; Onaba C), Karimi via Reuters (Rokha T,
+    # Bazarak C), then Karimi to CNN: all but Bazarak and Rokha (T), those two NRF (N).
+    # NRF: denial, 'trapped' (C), Paryan cleared (N), "We control the entire province" (N).
+    # Independent: Roggio, Shutul resident, Noori (C Shutul/Paryan, N elsewhere), Aaj Tak
+    # (Anaba T), the seed article (Bazarak C: the road was mined).
+    ("2021-09-05", "taliban"): "NNTTTTT",
+    ("2021-09-05", "nrf"): "NNNNNNN",
+    ("2021-09-05", "independent"): "CNNNTCC",
+    ("2021-09-05", "combined"): "CNCCCCC",
+    # 09-06: Mujahid: completely conquered. NRF: Nazary (Bazarak mostly NRF: C; "haven't
+    # captured": N), then Massoud and al-Hayat: still fighting (C). Independent: AP witnesses
+    # (all T), Taliban at the governor's compound (Bazarak T).
+    ("2021-09-06", "taliban"): "TTTTTTT",
+    ("2021-09-06", "nrf"): "CCCCCCC",
+    ("2021-09-06", "independent"): "TTTTTTT",
+    ("2021-09-06", "combined"): "CCCCCCC",
+    # 2022-05-07: Mujahid denies any fighting (T) and Khorasani keeps Dara/Abshar (T). NRF: side
+    # gorges (10-2021, C), Anaba ambush (03-2022, C), AbdullahKhel/Abshar besieged (C).
+    # Independent: still the September 2021 picture (AP, NYT: T).
+    ("2022-05-07", "taliban"): "TTTTTTT",
+    ("2022-05-07", "nrf"): "CCCCCCC",
+    ("2022-05-07", "independent"): "TTTTTTT",
+    ("2022-05-07", "combined"): "CCCCCCC",
+    # 2022-09-13: Mujahid: clearance done in Rokha, Dara, Afshar (T). NRF: unchanged (C).
+    # Independent: Coffey side valleys (C), 8am Anaba (C), HRW Khenj jail (T), Rokha resident
+    # Paryan/Khenj (T), Amu TV Khenj and Shutul (C).
+    ("2022-09-13", "taliban"): "TTTTTTT",
+    ("2022-09-13", "nrf"): "CCCCCCC",
+    ("2022-09-13", "independent"): "CCCCCCT",
+    ("2022-09-13", "combined"): "CCCCCCC",
+    # Last date (2022-11-30): Karimi full control (09-14, T); Kabul Now: Omarz outpost attacked
+    # (Khenj C, unchanged).
+    ("2022-11-30", "taliban"): "TTTTTTT",
+    ("2022-11-30", "nrf"): "CCCCCCC",
+    ("2022-11-30", "independent"): "CCCCCCT",
+    ("2022-11-30", "combined"): "CCCCCCC",
+}
+LETTER = {"T": "taliban", "N": "nrf", "C": "contested", "U": "unknown"}
+
+
+@pytest.mark.parametrize("date, view", list(EXPECTED), ids=[f"{d}-{v}" for d, v in EXPECTED])
+def test_snapshot(claims, date, view):
+    got = resolve(claims, view=view, on=dt.date.fromisoformat(date)).holders()
+    expected = {PCODE[name]: LETTER[letter] for name, letter in zip(ORDER, EXPECTED[date, view])}
+    assert got == expected
+
+
+def test_last_date_is_in_the_table(claims):
+    assert max(c.date for c in claims.claims).isoformat() in {d for d, _ in EXPECTED}
+
+
+def test_other_issue_constraint_on_2021_09_05(claims):
+    """snapshot --date 2021-09-05: Taliban view Bazarak/Rukha NRF, the rest Taliban; NRF view all NRF."""
+    taliban = resolve(claims, view="taliban", on=dt.date(2021, 9, 5)).holders()
+    assert {p for p, h in taliban.items() if h == "nrf"} == {"AF0801", "AF0802"}
+    assert {p for p, h in taliban.items() if h == "taliban"} == ALL - {"AF0801", "AF0802"}
+    assert set(resolve(claims, view="nrf", on=dt.date(2021, 9, 5)).holders().values()) == {"nrf"}
