@@ -1,0 +1,67 @@
+"""Reading the dashboard as a person sees it: the map's frames, its fills, its controls."""
+
+from __future__ import annotations
+
+import time
+
+MAP_FRAME = "iframe[title*='district_map']"
+
+
+def map_root(page):
+    """A locator on the <html> of the map page inside the component's frame."""
+    return page.frame_locator(MAP_FRAME).frame_locator("#map").locator("html")
+
+
+def open_app(page, url: str, query: str = "", timeout: float = 30_000):
+    page.goto(url + "/" + (f"?{query}" if query else ""))
+    map_root(page).and_(page.frame_locator(MAP_FRAME).frame_locator("#map").locator(
+        "html[data-component-ready='1']")).wait_for(state="attached", timeout=timeout)
+
+
+def holders(page) -> dict[str, str]:
+    """``{pcode: holder}`` as the district paths on the page are drawn now."""
+    return map_root(page).evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('path[data-pcode]')]"
+        ".map(p => [p.dataset.pcode, p.dataset.holder]))")
+
+
+def fills(page) -> dict[str, str]:
+    """``{pcode: fill attribute}`` (a colour, or the contested hatch pattern)."""
+    return map_root(page).evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('path[data-pcode]')]"
+        ".map(p => [p.dataset.pcode, p.getAttribute('fill')]))")
+
+
+def wait_for_holders(page, expected: dict[str, str], timeout: float = 10.0) -> float:
+    """Wait until the map shows ``expected``; return the seconds it took."""
+    start = time.monotonic()
+    while True:
+        now = holders(page)
+        if now == expected:
+            return time.monotonic() - start
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"map shows {now}, expected {expected}")
+        time.sleep(0.02)
+
+
+def map_view(page) -> tuple[float, float, float]:
+    """Centre latitude, longitude and zoom of the Leaflet map."""
+    return tuple(map_root(page).evaluate(
+        "() => { const m = window.districtMap.map, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"))
+
+
+def choose_view(page, index: int):
+    page.locator(".st-key-view [role=radio]").nth(index).click()
+
+
+def slider(page):
+    return page.locator(".st-key-date input[type=range]")
+
+
+def wait_for_idle(page, timeout: float = 15_000):
+    """Wait until Streamlit has finished the current rerun."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=timeout)
+    page.wait_for_timeout(150)
