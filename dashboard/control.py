@@ -89,7 +89,7 @@ def resolve(claims: ClaimSet, *, view: str, on) -> Snapshot:
 
 
 def timeline(claims: ClaimSet, *, view: str) -> pd.DataFrame:
-    """Districts per holder on each date on which anything changes in ``view``.
+    """Districts per holder on each date on which those counts change in ``view``.
 
     Returns
     -------
@@ -268,8 +268,12 @@ class Ledger:
         np.add.at(delta, (day_of, before[changed]), -1)
         counts = delta.cumsum(axis=0)
         counts[:, self.unknown] += len(self.pcodes)
-        frame = pd.DataFrame(counts, columns=self.holders)
-        frame.insert(0, "date", [dt.date(1970, 1, 1) + dt.timedelta(days=int(d)) for d in days])
+        # A day whose changes cancel out (taken and retaken the same day) is no change date.
+        previous = np.vstack([np.eye(1, len(self.holders), self.unknown, dtype=np.int64)
+                              * len(self.pcodes), counts[:-1]])
+        keep = (counts != previous).any(axis=1)
+        frame = pd.DataFrame(counts[keep], columns=self.holders)
+        frame.insert(0, "date", [dt.date(1970, 1, 1) + dt.timedelta(days=int(d)) for d in days[keep]])
         return frame
 
     def history(self, view: str) -> list[tuple[dt.date, int, int, tuple[int, ...]]]:

@@ -288,8 +288,6 @@ def test_timeline_of_a_view_without_claims_is_empty():
     assert len(frame) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a district that changes and changes back within "
-                   "one day adds a timeline row on which nothing changed (see report)")
 def test_timeline_omits_a_day_whose_changes_cancel_out():
     claimset = tiny_claims([("2021-09-03", "red", "red", ["North"]),
                             ("2021-09-05T10:00", "red", "blue", ["North"]),
