@@ -638,6 +638,13 @@ def load_all_districts(*, path=None, download=True) -> gpd.GeoDataFrame:
     return _copy_frame(_national(path, download).districts)
 
 
+def load_region(region: str, *, path=None, download=True) -> gpd.GeoDataFrame:
+    """The districts of a province (admin-1 P-code or name), or of the whole country ("AF")."""
+    if str(region).strip().upper() == "AF":
+        return load_all_districts(path=path, download=download)
+    return load_districts(region, path=path, download=download)
+
+
 def list_provinces(*, path=None, download=True) -> pd.DataFrame:
     """The 34 provinces (admin-1), as found in the district file.
 
@@ -677,7 +684,8 @@ def _polygonal(geom):
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
-def simplify(districts: gpd.GeoDataFrame, tolerance: float = 0.002) -> gpd.GeoDataFrame:
+def simplify(districts: gpd.GeoDataFrame, tolerance: float = 0.002, *,
+             grid: float | None = None) -> gpd.GeoDataFrame:
     """A lighter copy of the districts for the web map, neighbours still sharing borders.
 
     The polygons are simplified together as one coverage (``shapely.coverage_simplify``,
@@ -697,6 +705,9 @@ def simplify(districts: gpd.GeoDataFrame, tolerance: float = 0.002) -> gpd.GeoDa
     tolerance : float, default 0.002
         Largest distance a border may move, in the units of the CRS (degrees for EPSG:4326:
         0.002 deg is about 200 m, below what a province-scale web map shows).
+    grid : float, optional
+        Also snap every vertex to a grid of this size (``shapely.set_precision``), so the
+        coordinates print short. Shared vertices snap alike, so shared borders stay shared.
 
     Returns
     -------
@@ -725,5 +736,22 @@ def simplify(districts: gpd.GeoDataFrame, tolerance: float = 0.002) -> gpd.GeoDa
     if invalid.any():
         repaired = shapely.make_valid(simplified[invalid], method="structure", keep_collapsed=False)
         simplified[invalid] = [_polygonal(g) for g in repaired]
+    if grid:
+        simplified = shapely.set_precision(simplified, grid)
     out[out.geometry.name] = gpd.GeoSeries(simplified, index=out.index, crs=out.crs)
     return out
+
+
+def for_web(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Simplified for a web map at the scale the districts fill: a province keeps ~100 m
+    detail, the whole country ~700 m, and coordinates are snapped to ~10 m.
+
+    Examples
+    --------
+    >>> web = for_web(load_districts("AF08"))
+    >>> len(web), bool(web.geometry.is_valid.all())
+    (7, True)
+    """
+    minx, miny, maxx, maxy = districts.total_bounds if len(districts) else (0, 0, 0, 0)
+    diagonal = float(np.hypot(maxx - minx, maxy - miny))
+    return simplify(districts, tolerance=min(max(diagonal / 1500, 0.0005), 0.01), grid=1e-4)

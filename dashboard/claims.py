@@ -44,9 +44,10 @@ SCHEMA = {
         "version": {"type": "integer"},
         "region": {
             "type": "object",
-            "required": ["province"],
+            "anyOf": [{"required": ["province"]}, {"required": ["country"]}],
             "additionalProperties": False,
             "properties": {"province": {"type": "string", "maxLength": 100},
+                           "country": {"type": "string", "maxLength": 100},
                            "name": _TEXT},
         },
         "sides": {
@@ -396,6 +397,8 @@ class _Checker:
             expected = " or ".join(expected) if isinstance(expected, list) else expected
             self.problem(line, "wrong-type", f"{field_name or 'value'} must be "
                          f"{_article(expected)}, not {_kind(error.instance)}")
+        elif kind == "anyOf" and where == ("region",):
+            self.problem(line, "missing-field", "region needs a province (admin-1 P-code) or a country")
         elif kind == "anyOf" and where and where[-1] == "districts":
             self.problem(line, "wrong-type", "districts must be 'all' or a list of district names")
         elif kind == "enum":
@@ -462,14 +465,15 @@ class _Checker:
         return sources
 
     def gazetteer(self, region) -> Gazetteer | None:
-        if not isinstance(region, dict) or not isinstance(region.get("province"), str):
+        key = "province" if isinstance(region, dict) and "province" in region else "country"
+        if not isinstance(region, dict) or not isinstance(region.get(key), str):
             return None
-        province = region["province"].strip()
+        province = region[key].strip()
         try:
             return self.gazetteer_for(province)
         except LookupError as exc:
             message = str(exc.args[0]) if exc.args else f"unknown province '{province}'"
-            self.problem(self.line("region", "province"), "unknown-province", _short(message, 300))
+            self.problem(self.line("region", key), "unknown-province", _short(message, 300))
             return None
 
     def url(self, value, where) -> str | None:
@@ -601,7 +605,13 @@ class _Checker:
 
     def district(self, gazetteer: Gazetteer, name, where) -> str | None:
         pcode = gazetteer.find(name) if isinstance(name, str) else None
-        if pcode is None:
+        several = gazetteer.matches(name) if isinstance(name, str) else []
+        if pcode is None and len(several) > 1:
+            self.problem(self.line(*where), "ambiguous-district",
+                         f"'{_short(name)}' names {len(several)} districts in {gazetteer.province}: "
+                         + ", ".join(f"{p} ({gazetteer.label(p)})" for p in several[:6]),
+                         "use the P-code")
+        elif pcode is None:
             self.problem(self.line(*where), "unknown-district",
                          f"unknown district '{_short(str(name))}' in {gazetteer.province}",
                          _hint(gazetteer.suggest(str(name))))

@@ -111,16 +111,16 @@ def main(argv: list[str] | None = None) -> int:
         text = (export.snapshot_csv if args.format == "csv" else export.snapshot_json)(snapshot, claims)
         return _emit(text, args.output)
     try:
-        districts = boundaries.load_districts(claims.province, path=args.geodata,
+        districts = boundaries.load_region(claims.province, path=args.geodata,
                                               download=not args.no_download)
     except boundaries.BoundaryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.command == "snapshot":
         if not args.full_resolution:
-            districts = boundaries.simplify(districts)
+            districts = boundaries.for_web(districts)
         return _emit(export.snapshot_geojson(snapshot, districts, claims), args.output)
-    html = export.map_html(snapshot, boundaries.simplify(districts), claims, basemap=args.basemap)
+    html = export.map_html(snapshot, boundaries.for_web(districts), claims, basemap=args.basemap)
     _emit(html, args.output)
     print(f"wrote {args.output} ({len(html.encode()) // 1024} KB): {args.view} view on {args.date}",
           file=sys.stderr)

@@ -18,6 +18,7 @@ import yaml
 GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
 ALIASES_PATH = GEODATA_DIR / "aliases.yaml"
 PLACES_PATH = GEODATA_DIR / "places.yaml"
+COUNTRIES = {"AF"}  # admin-0 P-codes whose boundary data the project reads
 
 
 def name_key(name: str) -> str:
@@ -93,6 +94,10 @@ class Gazetteer:
         pcodes = self._keys.get(name_key(str(name)), set())
         return next(iter(pcodes)) if len(pcodes) == 1 else None
 
+    def matches(self, name: str) -> list[str]:
+        """Every P-code the name could mean (more than one: ambiguous)."""
+        return sorted(self._keys.get(name_key(str(name)), set()))
+
     def suggest(self, name: str) -> str | None:
         """The official name of the district whose spelling is nearest to ``name``."""
         close = difflib.get_close_matches(name_key(str(name)), self._keys, n=1, cutoff=0.6)
@@ -123,10 +128,14 @@ def read_gazetteer(districts, province: str, *, aliases_path=ALIASES_PATH,
     districts : geopandas.GeoDataFrame
         As returned by :func:`dashboard.boundaries.load_districts`.
     province : str
-        The admin-1 P-code.
+        The admin-1 P-code, or a country's admin-0 code for all its districts.
     """
-    aliases = _read_yaml(aliases_path).get(province) or {}
-    places = _read_yaml(places_path).get(province) or {}
+    aliases, places = _read_yaml(aliases_path), _read_yaml(places_path)
+    if province in COUNTRIES:  # every province's names at once
+        aliases = {k: v for entries in aliases.values() for k, v in (entries or {}).items()}
+        places = {k: v for entries in places.values() for k, v in (entries or {}).items()}
+    else:
+        aliases, places = aliases.get(province) or {}, places.get(province) or {}
     return Gazetteer(
         province=province,
         districts=[District(r.pcode, r.name, r.name_da or "") for r in districts.itertuples()],
@@ -159,7 +168,10 @@ def boundary_gazetteer(geodata=None, *, download: bool = True):
 
     def gazetteer_for(province: str) -> Gazetteer:
         try:
-            districts = boundaries.load_districts(province, path=geodata, download=download)
+            districts = boundaries.load_region(province, path=geodata, download=download)
+            if province.upper() in COUNTRIES:
+                # A whole country: names must be unambiguous across it, or P-codes.
+                return read_gazetteer(districts, province.upper())
         except boundaries.BoundaryError as exc:
             if str(exc).startswith("Unknown province"):
                 raise LookupError(str(exc)) from None

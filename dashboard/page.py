@@ -75,7 +75,7 @@ def load(path) -> Loaded:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def districts(province: str):
     """The province's districts, simplified for the web (shared borders kept shared)."""
-    return boundaries.simplify(boundaries.load_districts(province))
+    return boundaries.for_web(boundaries.load_region(province))
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
