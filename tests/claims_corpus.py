@@ -1,0 +1,190 @@
+"""The corpus of bad claims files shared by test_claims.py (in process) and test_cli.py (subprocess).
+
+``tests/bad_claims/`` holds one small file per problem theme; :data:`EXPECTED` lists, for each,
+the exact ``(line, code)`` pairs :func:`dashboard.claims.check_claims` must report. Cases too
+big or too repetitive to keep as files are made by :func:`generated_cases`. All files are on
+Panjshir (AF08), so that ``python -m dashboard validate`` (which reads the real boundary data)
+and ``check_claims`` see the same thing.
+
+:data:`KNOWN_BUGS` names the cases on which ``dashboard/`` is wrong today; the tests mark
+them ``xfail(strict=True)``, so they turn into failures to clean up once fixed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dashboard.testing import tiny_gazetteer
+
+CORPUS_DIR = Path(__file__).resolve().parent / "bad_claims"
+
+HEADER = """\
+version: 1
+region: {province: AF08}
+sides: {taliban: {label: Taliban, color: "#D55E00"}, nrf: {label: NRF, color: "#0072B2"}}
+sources: {karimi: {name: Bilal Karimi, side: taliban}, cnn: {name: CNN, side: independent}}
+claims:
+"""
+
+
+def block_claim(**fields) -> str:
+    """A claim in block style starting on its own line (``  - id: ...``), one field a line."""
+    values = {"id": "k1", "date": "2021-09-05", "source": "karimi", "holder": "taliban",
+              "districts": "[Dara]", **fields}
+    lines = [f"{key}: {value}" for key, value in values.items() if value is not None]
+    return "  - " + "\n    ".join(lines) + "\n"
+
+
+# file -> the exact problems, as (line, code), sorted as check_claims sorts them.
+EXPECTED: dict[str, list[tuple[int, str]]] = {
+    # -- not YAML at all, or not text ---------------------------------------------------------
+    "empty.yaml": [(1, "empty")],
+    "whitespace-only.yaml": [(1, "empty")],
+    "comments-only.yaml": [(1, "empty")],
+    "binary-nul.yaml": [(1, "binary")],
+    "not-utf8-latin1.yaml": [(11, "encoding")],            # the é of "tombé", line 11
+    "bom-error-line-5.yaml": [(5, "unknown-side")],        # a BOM does not shift line numbers
+    "yaml-syntax-unclosed-bracket.yaml": [(11, "yaml-syntax")],  # seen at the end of the file
+    "yaml-syntax-tab-indent.yaml": [(8, "yaml-syntax")],
+    "duplicate-key.yaml": [(11, "duplicate-key")],
+    "duplicate-key-top-level.yaml": [(11, "duplicate-key")],
+    # -- aliases: refused wherever they are, reported on each line using one ------------------
+    "alias-cycle.yaml": [(6, "yaml-alias")],
+    "alias-repeated-claim.yaml": [(7, "yaml-alias")],
+    "alias-bomb.yaml": [(line, "yaml-alias") for line in range(12, 20)],
+    # -- wrong types at every level -----------------------------------------------------------
+    "wrong-type-top-level-list.yaml": [(1, "wrong-type")],
+    "wrong-type-top-level-text.yaml": [(1, "wrong-type")],
+    "wrong-type-version-text.yaml": [(1, "wrong-type")],
+    # Without sides, every side named is unknown too: three problems, all true.
+    "wrong-type-sides-list.yaml": [(3, "wrong-type"), (4, "unknown-side"), (9, "unknown-side")],
+    "wrong-type-claims-mapping.yaml": [(5, "wrong-type")],
+    "wrong-type-claim-text.yaml": [(11, "wrong-type")],
+    "wrong-type-key-list.yaml": [(11, "wrong-type")],
+    "wrong-type-districts-number.yaml": [(10, "wrong-type")],
+    "wrong-type-quote-number.yaml": [(11, "wrong-type")],
+    "wrong-type-date-number.yaml": [(7, "bad-date"), (7, "wrong-type")],
+    "wrong-type-places-number.yaml": [(11, "wrong-type")],
+    "wrong-type-except-number.yaml": [(11, "wrong-type")],
+    # -- names that mean nothing here ---------------------------------------------------------
+    "unknown-side-of-source.yaml": [(4, "unknown-side")],
+    "unknown-holder.yaml": [(9, "unknown-side")],
+    "unknown-source.yaml": [(8, "unknown-source")],
+    "unknown-via.yaml": [(11, "unknown-source")],
+    "unknown-district.yaml": [(10, "unknown-district")],
+    "unknown-district-other-province.yaml": [(10, "unknown-district")],  # a Kapisa district
+    "unknown-district-in-except.yaml": [(11, "unknown-district")],
+    "unknown-place.yaml": [(10, "unknown-place")],
+    "unknown-province.yaml": [(2, "unknown-province")],
+    "unknown-field.yaml": [(11, "unknown-field")],
+    "unknown-field-top-level.yaml": [(11, "unknown-field")],
+    "reserved-side-id.yaml": [(3, "reserved-id")],
+    "wrong-version.yaml": [(1, "bad-version")],
+    # -- missing fields: reported where the claim (or the file) starts ---------------------------
+    "missing-field-claim.yaml": [(6, "missing-field")],
+    "missing-field-districts.yaml": [(6, "missing-field")],
+    # Without sources, the claim's source is unknown too.
+    "missing-field-top-level.yaml": [(1, "missing-field"), (7, "unknown-source")],
+    # -- ids, dates, districts ----------------------------------------------------------------
+    "duplicate-id.yaml": [(11, "duplicate-id")],
+    "date-impossible.yaml": [(7, "bad-date")],
+    "date-bad-format.yaml": [(7, "bad-date")],
+    "date-bad-time.yaml": [(7, "bad-date")],
+    "date-before-1900.yaml": [(7, "bad-date")],
+    "date-in-future.yaml": [(7, "bad-date")],
+    "except-without-all.yaml": [(11, "except-without-all")],
+    "all-except-everything.yaml": [(6, "no-districts")],
+    # -- links: only http(s) ------------------------------------------------------------------
+    "bad-url-javascript.yaml": [(11, "bad-url")],        # claim url
+    "bad-url-data.yaml": [(11, "bad-url")],              # claim archived_url
+    "bad-url-file.yaml": [(4, "bad-url")],               # source url
+    # -- values out of their range ------------------------------------------------------------
+    "bad-color.yaml": [(3, "bad-color")],
+    "bad-id.yaml": [(6, "bad-id")],
+    "bad-confidence.yaml": [(11, "bad-value")],
+    "empty-sides.yaml": [(3, "empty-value")],
+}
+
+_ALIAS_BUG = ("BUG: aliases are expanded, not refused (except a node inside itself): a 'billion "
+              "laughs' file never finishes and eats memory; a repeated claim is read twice")
+_LINE_BUG = ("BUG: a claim's line (and the file's) is the line of its last key, because key "
+             "nodes are recorded under the parent's path in _Checker.plain")
+_CRASH_BUG = "BUG: check_claims raises TypeError when places/except is a number (tuple(5), map(str, 5))"
+
+#: Cases on which dashboard/ is wrong today (test_claims marks them xfail, strict).
+KNOWN_BUGS: dict[str, str] = {
+    "alias-bomb.yaml": _ALIAS_BUG,
+    "alias-repeated-claim.yaml": _ALIAS_BUG,
+    "alias-cycle.yaml": "BUG: the alias problem is reported on the anchor's line (5), not the alias's (6)",
+    "missing-field-claim.yaml": _LINE_BUG,
+    "missing-field-districts.yaml": _LINE_BUG,
+    "missing-field-top-level.yaml": _LINE_BUG,
+    "wrong-type-districts-number.yaml": ("BUG: 'districts: 5' also reports no-districts, saying "
+                                         "\"'all' minus every district leaves none\""),
+    "wrong-type-places-number.yaml": _CRASH_BUG,
+    "wrong-type-except-number.yaml": _CRASH_BUG,
+}
+
+#: Cases on which ``python -m dashboard validate`` breaks its contract today (test_cli).
+KNOWN_CLI_BUGS: dict[str, str] = {
+    "alias-bomb.yaml": _ALIAS_BUG + " (the CLI runs out of time and memory)",
+    "wrong-type-places-number.yaml": _CRASH_BUG + " (the CLI prints a traceback)",
+    "wrong-type-except-number.yaml": _CRASH_BUG + " (the CLI prints a traceback)",
+}
+
+#: Cases that may not be checked inside the test process (they may hang or exhaust memory).
+ISOLATE = {"alias-bomb.yaml"}
+
+
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS_DIR.iterdir())
+
+
+def generated_cases() -> dict[str, tuple[bytes, list[tuple[int, str]]]]:
+    """Cases made in code: ``name -> (bytes, expected (line, code) pairs)``.
+
+    Nothing here is written to the repository; test_cli writes them to a temporary folder.
+    """
+    header = HEADER.encode()
+    claim = block_claim().encode()
+    deep = 25  # brackets: nested well past the limit of 20 levels
+    cases = {
+        # 50 MB: a real claims file followed by comment lines; refused before it is parsed.
+        "too-large-50mb.yaml": (header + claim + b"# padding padding padding\n" * 1_923_077,
+                                [(1, "too-large")]),
+        "too-large-just-over.yaml": (header + claim + b"#" * (5_000_001 - len(header + claim)),
+                                     [(1, "too-large")]),
+        "deep-nesting-flow.yaml": (
+            header + block_claim(note="[" * deep + "]" * deep).encode(), [(11, "too-deep")]),
+        "deep-nesting-block.yaml": (
+            header + claim + b"    note:\n" + b"".join(
+                b"  " * (k + 3) + b"- \n" for k in range(30)), [(30, "too-deep")]),
+        # So deep that the YAML parser itself gives up: reported on line 1.
+        "deep-nesting-100k.yaml": (
+            header + block_claim(note="[" * 100_000 + "]" * 100_000).encode(), [(1, "too-deep")]),
+        "long-quote-5000.yaml": (header + block_claim(quote="x" * 5000).encode(), [(11, "too-long")]),
+        "long-id-500.yaml": (header + block_claim(id="k" * 500).encode(), [(6, "too-long")]),
+        "long-side-id-150.yaml": (header.replace(b"nrf: {label", b"n" * 150 + b": {label") + claim,
+                                  [(3, "too-long")]),
+        "long-line-4mb.yaml": (b"x" * 4_000_000, [(1, "wrong-type")]),
+    }
+    return cases
+
+
+def gazetteer_for(province: str):
+    """The tiny fixture province XX01, else Panjshir and the rest from the boundary data."""
+    if province == "XX01":
+        return tiny_gazetteer()
+    return _boundary(province)
+
+
+def _boundary(province):
+    from dashboard.gazetteer import boundary_gazetteer
+
+    global _BOUNDARY
+    if _BOUNDARY is None:
+        _BOUNDARY = boundary_gazetteer(download=False)
+    return _BOUNDARY(province)
+
+
+_BOUNDARY = None
