@@ -290,8 +290,9 @@ class _Checker:
         text = self.decode(data)
         if text is None:
             return None
+        loader = _NoAliasLoader(text)
         try:
-            node = yaml.compose(text, Loader=_NoAliasLoader)
+            node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
@@ -305,10 +306,14 @@ class _Checker:
         except RecursionError:
             self.problem(1, "too-deep", "the YAML is nested too deeply to read")
             return None
+        finally:
+            loader.dispose()
+        for line in getattr(loader, "alias_lines", []):
+            self.problem(line, "yaml-alias", "YAML aliases (*name) are not allowed")
         if node is None:
             self.problem(1, "empty", "the file is empty; a claims file starts with 'version: 1'")
             return None
-        value = self.plain(node, (), set(), 0)
+        value = self.plain(node, (), 0)
         if self.problems:
             return None
         if not isinstance(value, dict):
@@ -339,20 +344,15 @@ class _Checker:
             return None
         return text.removeprefix("\ufeff")
 
-    def plain(self, node, where: tuple, seen: set, depth: int) -> Any:
+    def plain(self, node, where: tuple, depth: int) -> Any:
         self.lines[where] = node.start_mark.line + 1
-        if id(node) in seen:
-            # yaml.compose reuses the node for *alias; expanding it could be a "billion laughs".
-            self.problem(node.start_mark.line + 1, "yaml-alias", "YAML aliases (*name) are not allowed")
-            return None
         if depth > MAX_DEPTH:
             self.problem(node.start_mark.line + 1, "too-deep", f"nested more than {MAX_DEPTH} levels")
             return None
         if isinstance(node, yaml.MappingNode):
-            seen = seen | {id(node)}
             out: dict = {}
             for key_node, value_node in node.value:
-                key = self.plain(key_node, where, seen, depth + 1)
+                key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
                 if not isinstance(key, (str, int, float, bool)) or key is None:
                     self.problem(key_node.start_mark.line + 1, "wrong-type", "a key must be plain text")
                     continue
@@ -363,12 +363,11 @@ class _Checker:
                                  f"duplicate key '{_short(key)}' (first at line {first})")
                     continue
                 self.lines[(*where, key)] = key_node.start_mark.line + 1
-                out[key] = self.plain(value_node, (*where, key), seen, depth + 1)
+                out[key] = self.plain(value_node, (*where, key), depth + 1)
                 self.lines[(*where, key)] = key_node.start_mark.line + 1
             return out
         if isinstance(node, yaml.SequenceNode):
-            seen = seen | {id(node)}
-            return [self.plain(v, (*where, i), seen, depth + 1) for i, v in enumerate(node.value)]
+            return [self.plain(v, (*where, i), depth + 1) for i, v in enumerate(node.value)]
         return _scalar(node)
 
     # -- structure ---------------------------------------------------------------------------
@@ -526,13 +525,15 @@ class _Checker:
                 continue
             named = raw.get("districts", "")
             named = ", ".join(map(str, named)) if isinstance(named, list) else str(named or "")
-            if raw.get("except"):
+            if isinstance(raw.get("except"), list) and raw["except"]:
                 named += " except " + ", ".join(map(str, raw["except"]))
+            places = raw.get("places")
             out.append(Claim(
                 id=cid, when=when, source=source, holder=holder, districts=districts, order=i,
                 line=line, via=via if isinstance(via, str) else None, url=url, archived_url=archived,
                 quote=raw.get("quote"), note=raw.get("note"), date_note=raw.get("date_note"),
-                confidence=raw.get("confidence"), places=tuple(raw.get("places") or ()),
+                confidence=raw.get("confidence"),
+                places=tuple(map(str, places)) if isinstance(places, list) else (),
                 named=named.strip(),
             ))
         return out
@@ -597,6 +598,8 @@ class _Checker:
                 ok = False
             elif place.district not in chosen:
                 chosen.append(place.district)
+        if not isinstance(named, list) and named != "all" and named is not None:
+            return None  # a wrong type, reported by the schema check
         if ok and not chosen:
             self.problem(self.line(*where), "no-districts", "the claim names no district "
                          "('all' minus every district leaves none)")
@@ -619,7 +622,19 @@ class _Checker:
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """Composes nodes only; anchors are recorded but aliases are rejected while walking."""
+    """Composes nodes only, and never shares a node: each alias (*name) becomes an empty
+    placeholder whose position is recorded, so a "billion laughs" file costs nothing."""
+
+    def compose_document(self):
+        self.alias_lines = []
+        return super().compose_document()
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            self.alias_lines.append(event.start_mark.line + 1)
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+        return super().compose_node(parent, index)
 
 
 _CONSTRUCT = yaml.constructor.SafeConstructor()
