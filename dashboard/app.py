@@ -110,10 +110,8 @@ with right:
     st.markdown("**What changed**")
     if made:
         st.markdown(f"{len(made)} claim(s) made this day in this view:")
-        st.dataframe(
-            [{"source": claims.sources[c.source].name, "holder": page.holder_label(claims, c.holder),
-              "districts": ", ".join(names[p] for p in c.districts)} for c in made],
-            hide_index=True, use_container_width=True)
+        with st.container(height=320 if len(made) > 5 else "content", border=False):
+            st.html(page.claims_made(claims, made))
     else:
         st.caption("No claim was made on this day in this view.")
     if changes:

@@ -157,6 +157,8 @@ PANEL_STYLE = """<style>
 .claims-panel .badge { border-left: 6px solid; padding-left: 4px; white-space: nowrap; }
 .claims-panel q { font-style: italic; }
 .claims-panel .later td { color: #888; }
+.claims-panel.made { padding-left: 1rem; font-size: 0.85rem; }
+.claims-panel.made li { margin-bottom: 0.3rem; }
 </style>"""
 
 
@@ -184,6 +186,20 @@ def district_panel(claims: ClaimSet, pcode: str, *, view: str, on: str) -> str:
             "<th>Quote / note</th><th>Confidence</th></tr>")
     body = "".join(rows) or '<tr><td colspan="8">No claim names this district.</td></tr>'
     return f'{PANEL_STYLE}<div class="claims-panel"><table>{head}{body}</table></div>'
+
+
+def claims_made(claims: ClaimSet, made) -> str:
+    """HTML: the claims made on one day, one line each (source, holder, districts)."""
+    names = {d.pcode: d.name for d in claims.districts}
+    items = []
+    for c in made:
+        via = f" via {html.escape(claims.sources[c.via].name)}" if c.via else ""
+        where = ", ".join(names[p] for p in c.districts)
+        if len(c.districts) == len(names) and len(names) > 1:
+            where = "all districts"
+        items.append(f"<li>{_badge(claims, c.holder)} {html.escape(where)}: "
+                     f"<b>{html.escape(claims.sources[c.source].name)}</b>{via} {_link(c.url, 'source')}</li>")
+    return f'{PANEL_STYLE}<ul class="claims-panel made">{"".join(items)}</ul>'
 
 
 def timeline_chart(claims: ClaimSet, *, view: str, on: str, key_dates: list[str]) -> alt.Chart:
