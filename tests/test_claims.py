@@ -143,14 +143,12 @@ def test_a_file_just_under_the_size_limit_is_read(tmp_path):
     assert [c.id for c in claims.claims] == ["k1"]
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUGS["alias-bomb.yaml"])
 def test_alias_bomb_is_refused_quickly():
     """However the aliases are reported, a 'billion laughs' must not be expanded."""
     problems = check_isolated(CORPUS_DIR / "alias-bomb.yaml")
     assert problems and {code for _, code in problems} == {"yaml-alias"}
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUGS["alias-repeated-claim.yaml"])
 def test_an_alias_of_a_scalar_is_refused():
     text = HEADER + textwrap.dedent("""\
       - {id: a, date: &d 2021-09-05, source: karimi, holder: taliban, districts: [Dara]}
@@ -275,7 +273,6 @@ def test_a_bom_and_crlf_line_ends_are_accepted():
     assert len(claims.claims) == 3
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUGS["missing-field-claim.yaml"])
 def test_a_claim_knows_the_line_it_starts_on():
     claims, problems = check(VALID.encode())
     assert [c.line for c in claims.claims] == [11, 24, 29]
