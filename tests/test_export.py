@@ -1,0 +1,132 @@
+"""Tests of dashboard.export: snapshots and timelines as CSV, JSON and GeoJSON text.
+
+Everything here runs on the fixture province XX01 (three squares), with no boundary files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box, shape
+
+from dashboard import export
+from dashboard.claims import check_claims
+from dashboard.control import resolve, timeline
+from dashboard.maps import ATTRIBUTION
+from dashboard.testing import tiny_gazetteer
+
+CLAIMS = """\
+version: 1
+region: {province: XX01}
+sides: {red: {label: Red, color: "#D55E00"}, blue: {label: Blue, color: "#0072B2"}}
+sources:
+  red: {name: "Red, the spokesman", side: red}
+  blue: {name: "Blue \\"B\\" Side", side: blue}
+  press: {name: Press, side: independent}
+claims:
+  - {id: r1, date: 2021-09-03, source: red, holder: red, districts: [North, South],
+     quote: "We hold North, and South;\\nall of it", url: "https://example.org/r1"}
+  - {id: b1, date: "2021-09-05T14:00", source: blue, via: press, holder: blue, districts: [North],
+     confidence: low}
+  - {id: p1, date: 2021-09-04, source: press, holder: contested, districts: [South]}
+"""
+
+
+@pytest.fixture(scope="module")
+def claims():
+    claimset, problems = check_claims(CLAIMS.encode(), gazetteer_for=lambda p: tiny_gazetteer())
+    assert problems == [], [str(p) for p in problems]
+    return claimset
+
+
+@pytest.fixture(scope="module")
+def districts():
+    return gpd.GeoDataFrame({"pcode": ["XX0101", "XX0102", "XX0103"], "name": ["North", "South", "East"]},
+                            geometry=[box(0, 1, 1, 2), box(0, 0, 1, 1), box(1, 0, 2, 2)], crs="EPSG:4326")
+
+
+def test_snapshot_csv(claims):
+    text = export.snapshot_csv(resolve(claims, view="combined", on="2021-09-05"), claims)
+    assert text.startswith("pcode,district,holder,since,claim_ids")
+    assert text.endswith("\n") and "\r" not in text.replace("\\r", "")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == export.SNAPSHOT_COLUMNS
+    assert [(r["pcode"], r["district"], r["holder"], r["since"], r["claim_ids"], r["district_da"])
+            for r in rows] == [
+        ("XX0101", "North", "contested", "2021-09-05", "r1;b1", "شمال"),
+        ("XX0102", "South", "contested", "2021-09-04", "r1;p1", "جنوب"),
+        ("XX0103", "East", "unknown", "", "", "شرق"),
+    ]
+    # Source names with commas and quotes survive the round trip.
+    assert rows[0]["sources"] == 'Red, the spokesman; Blue "B" Side'
+
+
+def test_snapshot_json(claims):
+    text = export.snapshot_json(resolve(claims, view="red", on="2021-09-05"), claims)
+    data = json.loads(text)
+    assert (data["province"], data["view"], data["on"]) == ("XX01", "red", "2021-09-05T23:59")
+    assert "شمال" in text  # not \u-escaped
+    north, south, east = data["districts"]
+    assert (north["holder"], north["claim_ids"], north["since"]) == ("red", ["r1"], "2021-09-03")
+    assert north["claims"] == [{
+        "id": "r1", "date": "2021-09-03T00:00", "source": "Red, the spokesman", "side": "red",
+        "via": None, "holder": "red", "url": "https://example.org/r1",
+        "quote": "We hold North, and South;\nall of it", "confidence": None}]
+    assert (east["holder"], east["claim_ids"], east["claims"], east["since"]) == ("unknown", [], [], "")
+
+
+def test_snapshot_json_names_the_relaying_source(claims):
+    data = json.loads(export.snapshot_json(resolve(claims, view="blue", on="2021-09-06"), claims))
+    (claim,) = data["districts"][0]["claims"]
+    assert (claim["via"], claim["date"], claim["confidence"]) == ("Press", "2021-09-05T14:00", "low")
+
+
+def test_snapshot_geojson(claims, districts):
+    snapshot = resolve(claims, view="combined", on="2021-09-05")
+    data = json.loads(export.snapshot_geojson(snapshot, districts, claims))
+    assert data["type"] == "FeatureCollection"
+    assert (data["view"], data["on"], data["attribution"]) == ("combined", "2021-09-05T23:59", ATTRIBUTION)
+    assert [f["properties"]["pcode"] for f in data["features"]] == ["XX0101", "XX0102", "XX0103"]
+    assert [f["properties"]["holder"] for f in data["features"]] == ["contested", "contested", "unknown"]
+    for feature, geometry in zip(data["features"], districts.geometry):
+        assert feature["type"] == "Feature"
+        assert shape(feature["geometry"]).equals(geometry)
+
+
+def test_snapshot_geojson_leaves_out_districts_not_in_the_snapshot(claims, districts):
+    extra = gpd.GeoDataFrame({"pcode": ["YY0101"], "name": ["Elsewhere"]}, geometry=[box(5, 5, 6, 6)],
+                             crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        gpd.pd.concat([districts, extra], ignore_index=True), crs="EPSG:4326")
+    data = json.loads(export.snapshot_geojson(resolve(claims, view="red", on="2021-09-05"), frame, claims))
+    assert [f["properties"]["pcode"] for f in data["features"]] == ["XX0101", "XX0102", "XX0103"]
+
+
+def test_timeline_csv_and_json(claims):
+    frame = timeline(claims, view="combined")
+    assert export.timeline_csv(frame) == (
+        "date,red,blue,contested,unknown\n"
+        "2021-09-03,2,0,0,1\n"
+        "2021-09-04,1,0,1,1\n"
+        "2021-09-05,0,0,2,1\n")
+    assert json.loads(export.timeline_json(frame)) == [
+        {"date": "2021-09-03", "counts": {"red": 2, "blue": 0, "contested": 0, "unknown": 1}},
+        {"date": "2021-09-04", "counts": {"red": 1, "blue": 0, "contested": 1, "unknown": 1}},
+        {"date": "2021-09-05", "counts": {"red": 0, "blue": 0, "contested": 2, "unknown": 1}},
+    ]
+
+
+def test_empty_timeline(claims):
+    frame = timeline(claims, view="independent").iloc[0:0]
+    assert export.timeline_csv(frame) == "date,red,blue,contested,unknown\n"
+    assert json.loads(export.timeline_json(frame)) == []
+
+
+def test_map_html_is_a_page(claims, districts):
+    page = export.map_html(resolve(claims, view="red", on="2021-09-05"), districts, claims)
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert ATTRIBUTION in page
