@@ -11,6 +11,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,7 @@ PLACES_PATH = GEODATA_DIR / "places.yaml"
 COUNTRIES = {"AF"}  # admin-0 P-codes whose boundary data the project reads
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Fold a name for matching: case, diacritics, hyphens, spaces and punctuation ignored.
 
