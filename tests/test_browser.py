@@ -108,3 +108,16 @@ def test_url_restores_view_date_and_district(page, app_url, claims):
     wait_for_holders(page, expected(claims, "nrf", "2021-09-06"))
     page.get_by_text("Paryan: every claim, in every view").wait_for(timeout=15_000)
     assert slider(page).get_attribute("aria-valuetext") == "6 Sep 2021"
+
+
+def test_clicking_the_chart_moves_the_slider_and_the_map(page, app_url, claims):
+    open_app(page, app_url, f"view=taliban&date={DATE}")
+    wait_for_idle(page)
+    chart = page.locator(".st-key-chart")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    # Ticks mark the claim dates; the click picks the nearest, here the view's last one.
+    page.mouse.click(box["x"] + box["width"] - 30, box["y"] + 60)
+    last = max(c.date for c in claims.claims if claims.view_of(c) == "taliban").isoformat()
+    page.wait_for_function(f"() => location.search.includes('date={last}')", timeout=15_000)
+    wait_for_holders(page, expected(claims, "taliban", last))
