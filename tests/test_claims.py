@@ -315,9 +315,9 @@ WORDING = [
      "claims.yaml:2: not valid UTF-8 (byte 0xe9) - save the file as UTF-8"),
     ("too-large", b"#" * (MAX_BYTES + 1), "claims.yaml:1: the file is 5.0 MB; the limit is 5 MB"),
     ("yaml-syntax", b"version: 1\nclaims: [\n",
-     "claims.yaml:3: YAML syntax error: expected the node content, but found '<stream end>'"),
+     "claims.yaml:3: YAML syntax error: did not find expected node content"),
     ("yaml-syntax", b"version: 1\n\tregion: x\n",
-     "claims.yaml:2: YAML syntax error: found character '\\t' that cannot start any token"
+     "claims.yaml:2: YAML syntax error: found a tab character that violates indentation"
      " - indent with spaces, not tabs"),
     ("duplicate-key", b"version: 1\nregion: {}\nversion: 1\n",
      "claims.yaml:3: duplicate key 'version' (first at line 1)"),

@@ -393,11 +393,6 @@ def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, di
 # the other generated cases only repeat a corpus theme with longer text.
 HEAVY = ["too-large-50mb.yaml", "deep-nesting-100k.yaml", "long-line-4mb.yaml", "near-limit-4.9mb.yaml"]
 CLI_CASES = [p.name for p in corpus_files()] + [f"generated/{n}" for n in HEAVY]
-KNOWN_CLI_BUGS = {**KNOWN_CLI_BUGS, "generated/near-limit-4.9mb.yaml": (
-    "BUG: a file under the 5 MB limit takes ~20 s and ~560 MB to check (pure-Python YAML "
-    "composer): the size limit does not bound time or memory")}
-
-
 @pytest.fixture(scope="module")
 def cli_runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("corpus")
@@ -415,9 +410,9 @@ def cli_runs(tmp_path_factory):
     outputs = tmp_path_factory.mktemp("outputs")
     results = run_limited([valid, *paths.values()], workers=max(1, min(8, os.cpu_count() or 1)),
                           outputs=outputs)
-    # A run that timed out having used less than half its time on a CPU was starved by a busy
-    # machine (other test runs), not slow: run those once more, one at a time.
-    starved = [p for p, r in results.items() if r["timed_out"] and r["cpu"] < WALL_LIMIT / 2]
+    # Runs share the CPUs with each other (and with whatever else the machine does): a run
+    # that timed out gets one more chance alone before it counts as too slow.
+    starved = [p for p, r in results.items() if r["timed_out"]]
     if starved:
         results.update(run_limited(starved, workers=1, outputs=tmp_path_factory.mktemp("retry")))
     return {name: (path, results[path]) for name, path in paths.items()} | {"valid": (valid, results[valid])}
@@ -433,13 +428,13 @@ def test_the_limits_leave_room_for_a_normal_run(cli_runs):
     assert run_["seconds"] < WALL_LIMIT * 0.8
 
 
-@pytest.mark.slow  # about 1.3 CPU-seconds a file (mostly imports): ~90 s of CPU in all
+@pytest.mark.slow  # about 1 CPU-second a run (mostly imports): ~65 CPU-seconds in all
 @pytest.mark.parametrize("name", [
     pytest.param(n, id=n, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_CLI_BUGS[n])]
                  if n in KNOWN_CLI_BUGS else []) for n in CLI_CASES])
 def test_validate_a_bad_file_in_a_subprocess(cli_runs, name):
     path, run_ = cli_runs[name]
-    assert not run_["timed_out"], f"still running after {WALL_LIMIT} s"
+    assert not run_["timed_out"], f"still running after {WALL_LIMIT} s ({run_['cpu']:.1f} s of CPU)"
     assert run_["rss"] <= RSS_LIMIT, f"peak resident memory {run_['rss'] / 2**20:.0f} MB"
     everything = run_["stdout"] + run_["stderr"]
     assert "Traceback" not in everything, everything[-3000:]

@@ -93,10 +93,10 @@ def _reader_crash_present() -> bool:
     return False
 
 
-# A known bug (test_claims: control-character.yaml, strict xfail): a character YAML refuses
-# makes check_claims raise ReaderError. While it is there, such characters are replaced
-# before fuzzing, so that the fuzz tests keep looking for other bugs; once it is fixed, the
-# probe fails and the fuzz tests feed them as they come.
+# A bug found here (fixed in 95360b5; corpus: control-character.yaml): a character YAML
+# refuses made check_claims raise ReaderError. Should it come back, such characters are
+# replaced before fuzzing, so that the fuzz tests keep looking for other bugs, while
+# test_claims fails on the corpus file.
 READER_CRASH = _reader_crash_present()
 
 
