@@ -245,6 +245,15 @@ def test_unknown_view_is_an_error():
         timeline(claimset, view="press")  # a source is not a view
 
 
+@pytest.mark.xfail(strict=True, reason="BUG: claim times are truncated to the minute, so a claim "
+                   "made at 14:00:30 (the format accepts seconds) is in force at 14:00:00")
+def test_a_claim_with_seconds_is_not_in_force_before_it_is_made():
+    claimset = from_yaml('  - {id: a, date: "2021-09-05T14:00:30", source: red, holder: red, '
+                         "districts: [North]}\n")
+    assert resolve(claimset, view="red", on="2021-09-05T14:00").holders()[N] == "unknown"
+    assert resolve(claimset, view="red", on="2021-09-05T14:01").holders()[N] == "red"
+
+
 # --------------------------------------------------------------------------------- timelines
 
 def rows_of(frame):
