@@ -667,8 +667,8 @@ class _Checker:
         if not isinstance(named, list) and named != "all" and named is not None:
             return None  # a wrong type, reported by the schema check
         if ok and not chosen:
-            self.problem(self.line(*where), "no-districts", "the claim names no district "
-                         "('all' minus every district leaves none)")
+            why = " ('all' minus every district leaves none)" if named == "all" else ""
+            self.problem(self.line(*where), "no-districts", f"the claim names no district{why}")
             return None
         return tuple(dict.fromkeys(chosen)) if ok else None
 

@@ -158,8 +158,6 @@ def test_an_alias_of_a_scalar_is_refused():
     assert [(p.line, p.code) for p in problems] == [(7, "yaml-alias")]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: 'districts: []' is reported as \"the claim names no "
-                   "district ('all' minus every district leaves none)\", which speaks of 'all'")
 def test_an_empty_district_list_is_not_explained_by_all():
     claims, problems = check((HEADER + block_claim(districts="[]")).encode())
     assert [(p.line, p.code) for p in problems] == [(6, "no-districts")]
