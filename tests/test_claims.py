@@ -9,10 +9,12 @@ province XX01 is enough.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -312,7 +314,8 @@ def tiny_file(claim: str, *, sides='{red: {label: Red, color: "#D55E00"}}',
 
 C = "{id: a, date: 2021-09-05, source: ann, holder: red, districts: [North]"  # + "}"
 TINY_PLACES = Gazetteer("XX01", [District("XX0101", "North"), District("XX0102", "South")],
-                        places=[Place("Windy Pass", "XX0102")])
+                        places=[Place("Windy Pass", "XX0102")],
+                        alt_names={"XX0101": ["Centre"], "XX0102": ["Centre"]})
 
 WORDING = [
     ("empty", b"", "claims.yaml:1: the file is empty; a claims file starts with 'version: 1'"),
@@ -350,6 +353,8 @@ WORDING = [
      "claims.yaml:6: unknown district 'Nort' in XX01 - did you mean 'North'?"),
     ("unknown-district", tiny_file(C.replace("North", "Atlantis") + "}"),
      "claims.yaml:6: unknown district 'Atlantis' in XX01"),
+    ("ambiguous-district", tiny_file(C.replace("North", "Centre") + "}"),
+     "claims.yaml:6: 'Centre' names 2 districts in XX01: XX0101 (North), XX0102 (South) - use the P-code"),
     ("unknown-place", tiny_file(C + ", places: [Windy Pas]}"),
      "claims.yaml:6: unknown place 'Windy Pas' in XX01 (places are listed in geodata/places.yaml)"
      " - did you mean 'Windy Pass'?"),
@@ -403,6 +408,20 @@ WORDING = [
 def test_wording(code, data, text):
     claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
     assert f"{code}: {text}" in [f"{p.code}: {p}" for p in problems]
+
+
+def test_every_problem_code_is_listed_in_the_readme():
+    tree = ast.parse((REPO / "dashboard" / "claims.py").read_text(encoding="utf-8"))
+    used = {node.args[1].value for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "problem"
+            and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)} | {"unreadable"}
+    assert len(used) > 20
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Problem codes"):]
+    listed = set(re.findall(r"^\| `([a-z-]+)` \|", table, re.M))
+    assert used <= listed, f"not in the README: {sorted(used - listed)}"
+    tested = {code for code, _, _ in WORDING} | {"unknown-province", "unreadable"}
+    assert listed - tested <= {"invalid"}, f"wording never checked: {sorted(listed - tested - {'invalid'})}"
 
 
 def test_wording_of_district_suggestions_in_panjshir():
