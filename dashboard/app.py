@@ -46,6 +46,12 @@ if "restored" not in st.session_state:
     st.session_state.date = query.get("date") if query.get("date") in days else page.busiest_day(claims)
     st.session_state.district = query.get("district") if query.get("district") in names else None
     st.session_state.restored = True
+# An edit of the claims file can take away this session's view (a side renamed) or day (the
+# range shortened): move to one that exists rather than fail on every rerun.
+if st.session_state.get("view") not in views:
+    st.session_state.view = views[0]
+if st.session_state.get("date") not in days:
+    st.session_state.date = min(max(str(st.session_state.get("date")), days[0]), days[-1])
 map_click = (st.session_state.get("map") or {}).get("district")
 if map_click in names and map_click != st.session_state.get("last_map_click"):
     st.session_state.district = st.session_state.last_map_click = map_click
