@@ -1,20 +1,30 @@
-"""Editing claims.yaml while the app runs.
+"""Editing claims.yaml while the app runs, and nothing the app or the CLI does writes it.
 
+* A valid edit shows on the next interaction, without a restart: the map's fills follow it.
+* An invalid edit shows its problems as ``path:line: message`` while the map keeps the last
+  good data; fixing the file recovers, again without a restart.
 * An edit that takes away what a session is looking at (its view, its day) moves the
   session to something that exists instead of breaking it.
+* The app never writes the claims file (bytes and mtime unchanged after clicks, toggles and
+  downloads); CLI commands without ``-o`` write no file, with ``-o`` only that one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import cli
 from dashboard.claims import read_claims
 from dashboard.control import resolve
-from tests.conftest import ROOT
+from tests.browser import choose_view, fills, holders, map_root, open_app, slider, wait_for_holders
+from tests.conftest import ROOT, streamlit_server
 
 APP = str(ROOT / "dashboard" / "app.py")
 DATE = "2021-09-05"
@@ -45,6 +55,11 @@ def flip_a_holder(text: str, claims, view: str, on: str) -> tuple[str, str]:
         lines[at] = lines[at].replace(f"holder: {claim.holder}", f"holder: {other}")
         return "\n".join(lines), state.pcode
     raise AssertionError(f"no district held by a side in {view} on {on}")
+
+
+def colour(claims, holder: str) -> str:
+    return claims.sides[holder].color if holder in claims.sides else \
+        {"contested": "url(#contested-hatch)", "unknown": "#DDDDDD"}[holder]
 
 
 # -- AppTest: an edit that takes away the session's view or day ---------------------------------
@@ -100,3 +115,250 @@ def test_shortening_the_timeline_under_a_playing_session_keeps_it_working(claims
     assert not at.exception, [e.value for e in at.exception]
     assert at.select_slider(key="date").value == new_last  # the nearest day that exists
     assert not at.session_state["playing"]  # at the end: playing stops
+
+
+def test_a_valid_edit_changes_the_counts_on_the_next_rerun(claims_file):
+    before = read_claims(claims_file)
+    at = run_app({"view": "taliban", "date": DATE})
+    edited, _ = flip_a_holder(claims_file.read_text(encoding="utf-8"), before, "taliban", DATE)
+    claims_file.write_text(edited, encoding="utf-8")
+    after = read_claims(claims_file)
+    at.run()
+    labels = {**{s: x.label for s, x in after.sides.items()}, "contested": "Contested",
+              "unknown": "No claim yet"}
+    now = list(expected(after, "taliban", DATE).values())
+    want = [f"**{now.count(h)}** × {labels[h]}" for h in after.holders if now.count(h)]
+    assert [m.value for m in at.markdown if " × " in m.value] == want
+    assert not at.error
+
+
+def test_a_file_that_vanishes_while_being_saved_keeps_the_last_good_data(claims_file):
+    at = run_app({"view": "taliban", "date": DATE})
+    good = [m.value for m in at.markdown if " × " in m.value]
+    saved = claims_file.read_bytes()
+    claims_file.unlink()  # an editor that saves by writing a new file and renaming it
+    at.run()
+    assert not at.exception
+    assert "cannot read file" in at.code[0].value and "last good version" in at.error[0].value
+    assert [m.value for m in at.markdown if " × " in m.value] == good
+    claims_file.write_bytes(saved[: len(saved) // 2])  # half written
+    at.run()
+    assert not at.exception and at.error
+    assert [m.value for m in at.markdown if " × " in m.value] == good
+    claims_file.write_bytes(saved)
+    at.run()
+    assert not at.exception and not at.error
+    assert [m.value for m in at.markdown if " × " in m.value] == good
+
+
+# -- In Chromium: the map follows the file ----------------------------------------------------
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, repo_claims):
+    """A copy of the claims that the tests edit, and the app serving it."""
+    path = tmp_path_factory.mktemp("live") / "claims.yaml"
+    shutil.copy(repo_claims, path)
+    with streamlit_server(path) as url:
+        yield url, path, path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def page(chromium, output_dir, live):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    page.screenshot(path=str(output_dir / "last.png"), full_page=True)
+    context.close()
+    _, path, original = live
+    path.write_text(original, encoding="utf-8")  # whatever the test did to it
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def settle(page, timeout: float = 30_000):
+    """Wait until Streamlit's rerun has finished: script idle, no stale element."""
+    page.wait_for_function(
+        """() => { const app = document.querySelector('[data-testid="stApp"]');
+                   return app && app.dataset.testScriptState === 'notRunning'
+                     && !document.querySelector('[data-stale="true"]'); }""", timeout=timeout)
+
+
+def press(page, key: str):
+    slider(page).focus()
+    page.keyboard.press(key)
+
+
+@pytest.mark.browser
+def test_a_valid_edit_shows_on_the_next_interaction(page, live):
+    url, path, original = live
+    before = read_claims(path)
+    open_app(page, url, f"view=taliban&date={DATE}")
+    wait_for_holders(page, expected(before, "taliban", DATE))
+    settle(page)
+
+    day = next_day(DATE)
+    edited, pcode = flip_a_holder(original, before, "taliban", day)
+    path.write_text(edited, encoding="utf-8")
+    after = read_claims(path)
+    assert expected(after, "taliban", day) != expected(before, "taliban", day)
+
+    press(page, "ArrowRight")  # the next interaction
+    wait_for_holders(page, expected(after, "taliban", day), timeout=30)
+    settle(page)
+    holder = expected(after, "taliban", day)[pcode]
+    assert fills(page)[pcode] == colour(after, holder)
+    assert page.locator(".st-key-date input[type=range]").get_attribute("aria-valuetext") == "6 Sep 2021"
+
+    choose_view(page, after.views.index("combined"))  # and every view uses the edit
+    wait_for_holders(page, expected(after, "combined", day), timeout=30)
+    settle(page)
+    assert not page.locator("[data-testid=stAlert]").filter(has_text="problem").count()
+
+
+@pytest.mark.browser
+def test_an_invalid_edit_shows_its_problems_keeps_the_map_and_recovers(page, live):
+    url, path, original = live
+    good = read_claims(path)
+    open_app(page, url, f"view=taliban&date={DATE}")
+    wait_for_holders(page, expected(good, "taliban", DATE))
+    settle(page)
+
+    broken = original.replace("holder: taliban", "holder: talibn", 1)
+    line = original[: original.index("holder: taliban")].count("\n") + 1
+    path.write_text(broken, encoding="utf-8")
+    press(page, "ArrowRight")
+    problem = page.locator("[data-testid=stCode]").filter(
+        has_text=f"{path}:{line}: unknown holder 'talibn'")
+    problem.wait_for(timeout=30_000)
+    settle(page)
+    assert "showing the last good version" in page.locator("[data-testid=stAlert]").first.inner_text()
+    day = next_day(DATE)
+    assert holders(page) == expected(good, "taliban", day)  # the last good data
+    press(page, "ArrowRight")  # and the map still follows the slider
+    wait_for_holders(page, expected(good, "taliban", next_day(day)))
+    settle(page)
+    assert problem.count() == 1
+
+    fixed, _ = flip_a_holder(original, good, "taliban", next_day(day, 2))
+    path.write_text(fixed, encoding="utf-8")  # fixed differently: the map must show the fix
+    fixed_claims = read_claims(path)
+    press(page, "ArrowRight")
+    wait_for_holders(page, expected(fixed_claims, "taliban", next_day(day, 2)), timeout=30)
+    settle(page)
+    assert problem.count() == 0
+    assert not page.locator("[data-testid=stAlert]").filter(has_text="problem").count()
+    assert map_root(page).get_attribute("data-day") == next_day(day, 2)
+
+
+@pytest.mark.browser
+def test_the_app_never_writes_the_claims_file(page, live, tmp_path):
+    url, path, original = live
+    before = (path.read_bytes(), path.stat().st_mtime_ns, sorted(os.listdir(path.parent)))
+    claims = read_claims(path)
+    open_app(page, url, f"view=taliban&date={DATE}")
+    wait_for_holders(page, expected(claims, "taliban", DATE))
+    settle(page)
+    page.frame_locator("iframe[title*='district_map']").frame_locator("#map").locator(
+        "path[data-pcode='AF0801']").click(force=True)
+    page.get_by_text("Bazarak: every claim, in every view").wait_for(timeout=30_000)
+    settle(page)
+    for index in (1, 3, 2):
+        choose_view(page, index)
+        settle(page)
+    for key in ("ArrowRight", "ArrowRight", "ArrowLeft"):
+        press(page, key)
+        settle(page)
+    page.locator(".st-key-next button").click()
+    settle(page)
+    page.locator(".st-key-previous button").click()
+    settle(page)
+    names = []
+    for label in ("Snapshot (CSV)", "Snapshot (GeoJSON)", "Map (standalone HTML)"):
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name=label).click()
+        download.value.save_as(tmp_path / download.value.suggested_filename)
+        names.append(download.value.suggested_filename)
+    assert [n.rsplit(".", 1)[1] for n in names] == ["csv", "geojson", "html"]
+    page.reload()
+    open_app(page, url)
+    settle(page)
+    after = (path.read_bytes(), path.stat().st_mtime_ns, sorted(os.listdir(path.parent)))
+    assert after[0] == before[0] == original.encode("utf-8")
+    assert after[1:] == before[1:]
+
+
+# -- The command line writes only where it is told to ------------------------------------------
+READ_ONLY = [
+    ["validate", "{claims}"],
+    ["snapshot", "--claims", "{claims}", "--date", DATE, "--view", "taliban"],
+    ["snapshot", "--claims", "{claims}", "--date", DATE, "--view", "nrf", "--format", "json"],
+    ["snapshot", "--claims", "{claims}", "--date", DATE, "--view", "combined", "--format", "geojson"],
+    ["timeline", "--claims", "{claims}", "--view", "independent"],
+    ["timeline", "--claims", "{claims}", "--view", "taliban", "--format", "json"],
+]
+WRITING = [
+    (["snapshot", "--claims", "{claims}", "--date", DATE, "--view", "taliban"], "out.csv"),
+    (["snapshot", "--claims", "{claims}", "--date", DATE, "--view", "taliban", "--format", "geojson"],
+     "out.geojson"),
+    (["timeline", "--claims", "{claims}", "--view", "nrf", "--format", "json"], "out.json"),
+    (["render", "--claims", "{claims}", "--date", DATE, "--view", "combined"], "map.html"),
+]
+
+
+@pytest.fixture
+def claims_copy(tmp_path, repo_claims):
+    path = tmp_path / "claims" / "claims.yaml"
+    path.parent.mkdir()
+    shutil.copy(repo_claims, path)
+    return path
+
+
+def _argv(template, claims):
+    return [a.format(claims=claims) for a in template]
+
+
+def test_cli_without_output_writes_no_file(tmp_path, claims_copy, monkeypatch, capsys):
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("DASHBOARD_CLAIMS", raising=False)
+    stamp = (claims_copy.read_bytes(), claims_copy.stat().st_mtime_ns)
+    for template in READ_ONLY:
+        assert cli.main(_argv(template, claims_copy)) == 0, template
+        assert capsys.readouterr().out  # it went to standard output...
+        assert os.listdir(work) == [], template  # ...and nowhere else
+    assert (claims_copy.read_bytes(), claims_copy.stat().st_mtime_ns) == stamp
+    assert os.listdir(claims_copy.parent) == ["claims.yaml"]
+
+
+@pytest.mark.parametrize("template, name", WRITING, ids=[w[1] for w in WRITING])
+def test_cli_with_output_writes_only_that_file(tmp_path, claims_copy, monkeypatch, capsys,
+                                               template, name):
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    stamp = (claims_copy.read_bytes(), claims_copy.stat().st_mtime_ns)
+    assert cli.main([*_argv(template, claims_copy), "-o", name]) == 0
+    assert os.listdir(work) == [name]
+    assert (work / name).stat().st_size > 0
+    assert (claims_copy.read_bytes(), claims_copy.stat().st_mtime_ns) == stamp
+
+
+def test_cli_in_a_real_process_writes_only_the_output(tmp_path, claims_copy):
+    """The same through ``python -m dashboard`` in an empty folder: no cache, no stray file."""
+    work = tmp_path / "cwd"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("DASHBOARD_CLAIMS", None)
+    snapshot = subprocess.run(
+        [sys.executable, "-m", "dashboard", *_argv(READ_ONLY[1], claims_copy)],
+        cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    assert snapshot.returncode == 0, snapshot.stderr
+    assert snapshot.stdout.startswith("pcode,district,holder,since,claim_ids")
+    assert os.listdir(work) == []
+    render = subprocess.run(
+        [sys.executable, "-m", "dashboard", *_argv(WRITING[-1][0], claims_copy), "-o", "map.html"],
+        cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    assert render.returncode == 0, render.stderr
+    assert os.listdir(work) == ["map.html"]
+    assert os.listdir(claims_copy.parent) == ["claims.yaml"]

@@ -1,0 +1,274 @@
+"""Hostile but valid claims in headless Chromium: their text shows as text and runs nothing.
+
+One claims file for Panjshir (AF08) puts markup where a page might put it unescaped: a quote
+``<img src=x onerror=alert(1)>``, a note ``<script>alert(1)</script>``, source and channel
+names that try to close an attribute (``"><svg onload=alert(1)>``), a side label with an
+``<img>``, and a link whose query tries to close its ``href``. Every place that shows them is
+checked: the map's tooltip, the app's district panel, the "what changed" list, and the
+standalone HTML map, both from ``python -m dashboard render`` and from the app's download
+button, with its click popup. In every frame: no dialog opened, no element was injected,
+the literal text is there, and every link from the claims is http(s), opens in a new tab
+and carries ``rel="noopener noreferrer"``.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+
+from dashboard import cli
+from dashboard.claims import read_claims
+from tests.browser import MAP_FRAME, open_app
+from tests.conftest import streamlit_server
+
+pytestmark = pytest.mark.browser
+
+QUOTE = "<img src=x onerror=alert(1)>"
+NOTE = "<script>alert(1)</script>"
+SOURCE = '"><svg onload=alert(1)> Evil spokesman'
+VIA = '"><svg onload=alert(1)> Relay'
+PRESS = "Front <b>press</b> office"
+NRF_LABEL = "National Resistance Front <img src=x onerror=alert(1)>"
+BAD_HREF = 'https://example.org/a?q="><img/src=x/onerror=alert(1)>'
+DATE = "2021-09-05"
+
+HOSTILE = textwrap.dedent("""\
+    version: 1
+    region: {province: AF08}
+    sides:
+      taliban: {label: Taliban, color: "#D55E00"}
+      nrf: {label: "National Resistance Front <img src=x onerror=alert(1)>", color: "#0072B2"}
+    sources:
+      evil: {name: "\\"><svg onload=alert(1)> Evil spokesman", side: taliban}
+      relay: {name: "\\"><svg onload=alert(1)> Relay", side: independent}
+      front: {name: "Front <b>press</b> office", side: nrf}
+    claims:
+      - id: early-taliban
+        date: 2021-09-04
+        source: evil
+        quote: "<img src=x onerror=alert(1)>"
+        holder: taliban
+        districts: [Dara]
+      - id: hostile-taliban
+        date: 2021-09-05
+        source: evil
+        via: relay
+        url: "https://example.org/a?q=\\"><img/src=x/onerror=alert(1)>"
+        archived_url: "https://web.archive.org/web/2021/https://example.org/a"
+        quote: "<img src=x onerror=alert(1)>"
+        note: "<script>alert(1)</script>"
+        holder: taliban
+        districts: [Bazarak, Anawa]
+      - id: hostile-nrf
+        date: 2021-09-05
+        source: front
+        via: relay
+        url: "http://example.net/b"
+        quote: "<img src=x onerror=alert(1)>"
+        note: "<script>alert(1)</script>"
+        holder: nrf
+        districts: [Bazarak, Rukha]
+      - id: later-nrf
+        date: 2021-09-06
+        source: front
+        via: relay
+        url: "https://example.com/c"
+        holder: nrf
+        districts: all
+    """)
+
+# Run in every frame of a page: anything the hostile text could have turned into.
+INJECTED_JS = """() => ({
+  img: document.querySelectorAll('img[src="x"], img[onerror]').length,
+  svg: document.querySelectorAll('svg[onload]').length,
+  handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(
+    a => a.name.startsWith('on') && a.value.includes('alert'))).length,
+  scripts: [...document.scripts].filter(s => s.type !== 'application/json'
+    && s.textContent.includes('alert(1)')).length,
+  dataScriptsWithMarkup: [...document.querySelectorAll('script[type="application/json"]')]
+    .filter(s => s.textContent.includes('<')).length,
+  boldPress: [...document.querySelectorAll('b')].filter(b => b.textContent === 'press').length,
+})"""
+LINKS_JS = """(root) => [...root.querySelectorAll('a')].map(a => ({
+  href: a.getAttribute('href'), rel: a.getAttribute('rel'), target: a.getAttribute('target')}))"""
+
+
+@pytest.fixture(scope="module")
+def hostile_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("hostile") / "claims.yaml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    read_claims(path)  # hostile, but valid: the checker has nothing against it
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url(hostile_file):
+    with streamlit_server(hostile_file) as url:
+        yield url
+
+
+@pytest.fixture
+def page(chromium, output_dir):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.dialogs, page.errors, external = [], [], []
+
+    def on_dialog(dialog):
+        page.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        ("http://127.0.0.1", "data:", "about:", "blob:", "file:")) else (
+        external.append(route.request.url), route.abort()))
+    yield page
+    page.screenshot(path=str(output_dir / "last.png"), full_page=True)
+    context.close()
+    assert not page.dialogs, f"a dialog opened: {page.dialogs}"
+    assert not page.errors, f"JavaScript errors: {page.errors}"
+    assert not external, f"the page asked for outside resources: {external}"
+
+
+def assert_inert(page):
+    """No dialog, and nothing the hostile text could have become, in any frame."""
+    assert len(page.frames) >= 1
+    for frame in page.frames:
+        found = frame.evaluate(INJECTED_JS)
+        assert found == {k: 0 for k in found}, f"injected markup in {frame.url[:80]}: {found}"
+    assert not page.dialogs
+
+
+def assert_safe_links(links: list[dict], *, at_least: int):
+    assert len(links) >= at_least, links
+    for link in links:
+        assert re.match(r"^https?://", link["href"]), link
+        assert link["target"] == "_blank", link
+        assert set(link["rel"].split()) == {"noopener", "noreferrer"}, link
+
+
+def map_frame(page):
+    return page.frame_locator(MAP_FRAME).frame_locator("#map")
+
+
+def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
+    open_app(page, app_url, f"view=combined&date={DATE}")
+    settle(page)
+    # The tooltip (Leaflet, inside the component's frames).
+    map_frame(page).locator("path[data-pcode='AF0801']").hover(force=True)
+    tip = map_frame(page).locator(".leaflet-tooltip")
+    tip.wait_for(timeout=10_000)
+    text = tip.inner_text()
+    for literal in (SOURCE, VIA, QUOTE, PRESS):
+        assert literal in text, (literal, text)
+    assert_inert(page)
+
+    # The district panel (st.html), after a click on the district.
+    map_frame(page).locator("path[data-pcode='AF0801']").click(force=True)
+    panel = page.locator("div.claims-panel")
+    panel.wait_for(timeout=30_000)
+    settle(page)
+    text = panel.inner_text()
+    for literal in (SOURCE, VIA, QUOTE, NOTE, PRESS, NRF_LABEL):
+        assert literal in text, (literal, text)
+    links = panel.evaluate(LINKS_JS)
+    assert_safe_links(links, at_least=4)
+    assert BAD_HREF in [link["href"] for link in links]  # the href holds the link, quote and all
+
+    # "What changed": the claims made this day, and the holders that changed.
+    made = page.locator("ul.claims-panel.made")
+    text = made.inner_text()
+    for literal in (SOURCE, VIA, PRESS):
+        assert literal in text, (literal, text)
+    assert_safe_links(made.evaluate(LINKS_JS), at_least=2)
+    changed = page.locator("[data-testid=stMarkdownContainer]").filter(has_text="Changed since")
+    assert NRF_LABEL in changed.inner_text()
+    # The side label shows as text in the counts and the view control too.
+    assert page.locator("[data-testid=stMarkdownContainer]").filter(
+        has_text=f"× {NRF_LABEL}").count() == 1
+    assert page.locator(".st-key-view").get_by_text(NRF_LABEL).count() == 1
+    assert_inert(page)
+
+
+@pytest.mark.parametrize("origin", ["cli-render", "app-download"])
+def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
+        page, app_url, hostile_file, tmp_path, origin):
+    if origin == "cli-render":
+        target = tmp_path / "map.html"
+        code = cli.main(["render", "--claims", str(hostile_file), "--date", DATE, "--view",
+                         "combined", "-o", str(target)])
+        assert code == 0
+    else:
+        open_app(page, app_url, f"view=combined&date={DATE}")
+        settle(page)
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="Map (standalone HTML)").click()
+        assert download.value.suggested_filename == f"panjshir-combined-{DATE}.html"
+        target = tmp_path / download.value.suggested_filename
+        download.value.save_as(target)
+    html = target.read_text(encoding="utf-8")
+    for raw in (QUOTE, NOTE, "<svg onload", "<b>press</b>"):
+        assert raw not in html, f"{raw!r} is in the page unescaped"
+
+    page.goto(target.as_uri())
+    page.locator("html[data-ready='1']").wait_for(state="attached", timeout=20_000)
+    bazarak = page.locator("path[data-pcode='AF0801']")
+    bazarak.hover(force=True)
+    tip = page.locator(".leaflet-tooltip")
+    tip.wait_for(timeout=10_000)
+    for literal in (SOURCE, VIA, QUOTE, PRESS):
+        assert literal in tip.inner_text()
+
+    bazarak.click(force=True)
+    popup = page.locator(".leaflet-popup")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    for literal in (SOURCE, VIA, QUOTE, PRESS):
+        assert literal in text, (literal, text)
+    links = popup.locator(".district-popup").evaluate(LINKS_JS)
+    assert_safe_links(links, at_least=2)
+    assert BAD_HREF in [link["href"] for link in links]
+    legend = page.locator("#legend").inner_text()
+    assert NRF_LABEL in legend
+    assert_inert(page)
+
+
+def test_a_file_with_script_links_is_refused_and_no_such_link_renders(page, app_url, hostile_file):
+    good = hostile_file.read_text(encoding="utf-8")
+    open_app(page, app_url, f"view=combined&date={DATE}&district=AF0801")  # the last good data
+    settle(page)
+    bad = (good.replace('url: "http://example.net/b"', 'url: "javascript:alert(1)"')
+           .replace('url: "https://example.com/c"', 'url: "data:text/html,<script>alert(1)</script>"')
+           .replace('archived_url: "https://web.archive.org/web/2021/https://example.org/a"',
+                    'archived_url: "file:///etc/passwd"'))
+    assert bad.count("javascript:") == bad.count("data:text") == bad.count("file:///") == 1
+    lines = {scheme: next(i for i, line in enumerate(bad.splitlines(), 1) if scheme in line)
+             for scheme in ("javascript:", "data:text", "file:///")}
+    try:
+        hostile_file.write_text(bad, encoding="utf-8")
+        page.reload()
+        page.locator("[data-testid=stCode]").first.wait_for(timeout=30_000)
+        settle(page)
+        shown = page.locator("[data-testid=stCode]").first.inner_text()
+        for scheme, line in lines.items():
+            assert f"{hostile_file}:{line}: '{scheme}" in shown, shown
+        assert "3 problem(s)" in page.locator("[data-testid=stAlert]").first.inner_text()
+        for frame in page.frames:
+            hrefs = frame.evaluate("() => [...document.querySelectorAll('a[href]')]"
+                                   ".map(a => a.getAttribute('href'))")
+            assert not [h for h in hrefs if re.match(r"\s*(javascript|data|file|vbscript):", h, re.I)]
+        # The last good data stays on the page, with its http(s) links only.
+        assert_safe_links(page.locator("div.claims-panel").evaluate(LINKS_JS), at_least=4)
+        assert_inert(page)
+    finally:
+        hostile_file.write_text(good, encoding="utf-8")
+
+
+def settle(page, timeout: float = 30_000):
+    """Wait until Streamlit's rerun has finished: script idle, no stale element."""
+    page.wait_for_function(
+        """() => { const app = document.querySelector('[data-testid="stApp"]');
+                   return app && app.dataset.testScriptState === 'notRunning'
+                     && !document.querySelector('[data-stale="true"]'); }""", timeout=timeout)
