@@ -427,7 +427,7 @@ def test_the_limits_leave_room_for_a_normal_run(cli_runs):
     assert run_["stdout"].startswith(f"{path}: 3 claims")
     # A normal run must fit well inside the limits, or the limits test nothing useful.
     assert run_["rss"] < RSS_LIMIT * 0.6, f"{run_['rss'] / 2**20:.0f} MB"
-    assert run_["seconds"] < WALL_LIMIT * 0.8
+    assert run_["cpu"] < WALL_LIMIT * 0.6, f"{run_['cpu']:.1f} s of CPU"  # (wall time depends on load)
 
 
 @pytest.mark.slow  # about 1 CPU-second a run (mostly imports): ~65 CPU-seconds in all
