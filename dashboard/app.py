@@ -52,6 +52,8 @@ if st.session_state.get("view") not in views:
     st.session_state.view = views[0]
 if st.session_state.get("date") not in days:
     st.session_state.date = min(max(str(st.session_state.get("date")), days[0]), days[-1])
+if st.session_state.get("district") not in names:
+    st.session_state.district = None
 map_click = (st.session_state.get("map") or {}).get("district")
 if map_click in names and map_click != st.session_state.get("last_map_click"):
     st.session_state.district = st.session_state.last_map_click = map_click
