@@ -5,7 +5,6 @@ Only text is made here; the command line and the page decide where it goes.
 
 from __future__ import annotations
 
-import io
 import json
 
 import pandas as pd

@@ -12,7 +12,9 @@ them ``xfail(strict=True)``, so they turn into failures to clean up once fixed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
 from pathlib import Path
 
 from dashboard.testing import tiny_gazetteer
@@ -168,3 +170,18 @@ def _boundary(province):
     from dashboard.gazetteer import boundary_gazetteer
 
     return boundary_gazetteer(download=False)(province)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise TimeoutError in this (main) thread if the block runs longer than ``seconds``."""
+    def on_alarm(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -10,13 +10,11 @@ province XX01 is enough.
 from __future__ import annotations
 
 import ast
-import contextlib
 import functools
 import json
 import os
 import re
 import resource
-import signal
 import subprocess
 import sys
 import textwrap
@@ -27,26 +25,13 @@ import pytest
 from dashboard.claims import MAX_BYTES, ClaimSet, check_claims, read_claims
 from dashboard.gazetteer import District, Gazetteer, Place
 from dashboard.problems import ClaimsError, Problem
-from tests.claims_corpus import (CORPUS_DIR, EXPECTED, HEADER, ISOLATE, KNOWN_BUGS, block_claim,
+from tests.claims_corpus import (CORPUS_DIR, EXPECTED, HEADER, ISOLATE, KNOWN_BUGS, block_claim, time_limit,
                                  corpus_files, gazetteer_for, generated_cases)
 
 REPO = Path(__file__).resolve().parent.parent
 TIME_LIMIT = 5.0  # seconds for any one file
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    """Raise TimeoutError in this (main) thread if the block runs longer than ``seconds``."""
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def check(data: bytes, path: str = "claims.yaml", gazetteer=gazetteer_for):

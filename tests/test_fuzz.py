@@ -8,10 +8,8 @@ raise. Each test is bounded by ``max_examples`` (the whole file runs in well und
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import re
-import signal
 
 import yaml
 import yaml.reader
@@ -20,7 +18,7 @@ from hypothesis import strategies as st
 
 from dashboard.claims import ClaimSet, check_claims
 from dashboard.problems import Problem
-from tests.claims_corpus import gazetteer_for
+from tests.claims_corpus import gazetteer_for, time_limit
 
 PATH = "fuzz/claims.yaml"
 CODE = re.compile(r"^[a-z][a-z-]*[a-z]$")
@@ -71,18 +69,6 @@ claims:
 BASES = [TINY, PANJSHIR]
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"check_claims still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _reader_crash_present() -> bool:
