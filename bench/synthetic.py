@@ -47,6 +47,20 @@ def document(n: int, pcodes: list[str], *, region: str = "AF", **kwargs) -> dict
             "claims": list(rows(n, pcodes, **kwargs))}
 
 
+def write_yaml(out, n: int, pcodes: list[str], *, region: str = "AF", **kwargs) -> None:
+    """Write :func:`document` as YAML to the text stream ``out``, the same bytes as
+    ``yaml.safe_dump(document(...), sort_keys=False, allow_unicode=True, width=200)`` but written
+    line by line: a 100,000-claim file in seconds instead of minutes."""
+    head = document(0, [], region=region)
+    del head["claims"]
+    out.write(yaml.safe_dump(head, sort_keys=False, allow_unicode=True, width=200))
+    out.write("claims:\n" if n else "claims: []\n")
+    for r in rows(n, pcodes, **kwargs):
+        out.write(f"- id: {r['id']}\n  date: '{r['date']}'\n  source: {r['source']}\n"
+                  f"  holder: {r['holder']}\n  districts:\n")
+        out.write("".join(f"  - {p}\n" for p in r["districts"]))
+
+
 def claim_set(n: int, districts, *, region: str = "AF", **kwargs) -> ClaimSet:
     """The same claims built in memory, skipping YAML (for sizes YAML is too slow to parse)."""
     doc = document(0, [], region=region)
