@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import folium
+import numpy as np
 import xstatic.pkg.leaflet as xleaflet
 from branca.element import Element, MacroElement
 from jinja2 import Template
@@ -97,7 +98,8 @@ def map_data(claims: ClaimSet, *, view: str, on, engine: bool = True) -> dict:
 
 
 def build_map(snapshot: Snapshot, districts, claims: ClaimSet, *, basemap: str = "none",
-              engine: bool = True, popups: bool = True, height: str = "100%") -> folium.Map:
+              engine: bool = True, popups: bool = True, height: str = "100%",
+              compact: bool = False) -> folium.Map:
     """A folium map of a snapshot: coloured districts, legend, labels, tooltips, attribution.
 
     Parameters
@@ -114,6 +116,10 @@ def build_map(snapshot: Snapshot, districts, claims: ClaimSet, *, basemap: str =
         otherwise only the snapshot's view.
     popups : bool
         Open the claims in force (with their links) on click; the app shows a panel instead.
+    compact : bool
+        Send the borders, claims and history in a compact form that the page script expands
+        (:func:`compact_data`): a third of the bytes for a country. The app uses it; the
+        exported page keeps plain GeoJSON and JSON that other tools can read.
 
     Returns
     -------
@@ -132,8 +138,10 @@ def build_map(snapshot: Snapshot, districts, claims: ClaimSet, *, basemap: str =
 
     features = []
     for row in districts.itertuples():
-        features.append({"type": "Feature", "geometry": row.geometry.__geo_interface__,
-                         "properties": {"pcode": row.pcode}})
+        # Compact: the layer's features carry no geometry (Leaflet skips them) and the page
+        # script adds the borders from the compact copy in the district data.
+        features.append({"type": "Feature", "properties": {"pcode": row.pcode},
+                         "geometry": None if compact else row.geometry.__geo_interface__})
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Districts",
@@ -152,6 +160,8 @@ def build_map(snapshot: Snapshot, districts, claims: ClaimSet, *, basemap: str =
 
     data = map_data(claims, view=snapshot.view, on=snapshot.on.date(), engine=engine)
     data.update(map=m.get_name(), layer=layer.get_name(), popups=popups)
+    if compact:
+        data = compact_data(data, districts)
     root = m.get_root()
     root.header.add_child(Element(_leaflet_inline() + _page_style()), name="leaflet_inline")
     root.html.add_child(Element(_hatch_defs() + _legend(claims)), name="legend")
@@ -177,6 +187,97 @@ def standalone_html(m: folium.Map) -> str:
     """The complete HTML page of a map built by :func:`build_map`, with no external links."""
     page = m.get_root().render()
     return page
+
+
+# -- The compact form of the page's data (the app sends it once per claims file) --------------
+#
+# Integers become text: zigzag (0, -1, 1, -2, ... -> 0, 1, 2, 3, ...), then five bits per
+# character, low bits first, from the URL-safe base-64 alphabet: the first 32 characters end
+# a number, the last 32 carry on. Nothing in it needs escaping in JSON or HTML.
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+SCALE = 10_000  # coordinates are sent as integers of 1e-4 degree, the grid for_web snaps to
+
+
+def _varints(values) -> str:
+    out = []
+    for v in values:
+        z = 2 * v if v >= 0 else -2 * v - 1
+        while z >= 32:
+            out.append(_ALPHABET[32 + (z & 31)])
+            z >>= 5
+        out.append(_ALPHABET[z])
+    return "".join(out)
+
+
+def _unvarints(text: str) -> list[int]:
+    """The inverse of :func:`_varints` (the page script does the same in JavaScript)."""
+    out, z, shift = [], 0, 0
+    for ch in text:
+        d = _ALPHABET.index(ch)
+        z |= (d & 31) << shift
+        if d < 32:
+            out.append(z >> 1 if z % 2 == 0 else -(z + 1) // 2)
+            z, shift = 0, 0
+        else:
+            shift += 5
+    return out
+
+
+def _deltas(values) -> list[int]:
+    return [b - a for a, b in zip([0, *values[:-1]], values)]
+
+
+def _column(values: list):
+    """A column of the claims table: repeated values as a dictionary and codes."""
+    distinct = list(dict.fromkeys(values))
+    if len(distinct) * 4 > len(values):
+        return values
+    code = {v: i for i, v in enumerate(distinct)}
+    return {"values": distinct, "codes": _varints([code[v] for v in values])}
+
+
+def _rings(geometry) -> tuple[str, list[list[str]]]:
+    """``("P" | "M", polygons)``: each ring's vertices on the grid, without the closing one,
+    as a start and steps (:func:`_varints`)."""
+    if geometry is None or geometry.is_empty:
+        return "P", []
+    kind = "M" if geometry.geom_type == "MultiPolygon" else "P"
+    polygons = []
+    for polygon in (geometry.geoms if kind == "M" else [geometry]):
+        rings = []
+        for ring in (polygon.exterior, *polygon.interiors):
+            xy = np.rint(np.asarray(ring.coords)[:-1] * SCALE).astype(np.int64)
+            steps = np.vstack([xy[:1], np.diff(xy, axis=0)]).ravel()
+            rings.append(_varints(steps.tolist()))
+        polygons.append(rings)
+    return kind, polygons
+
+
+def compact_data(data: dict, districts) -> dict:
+    """The page data of :func:`map_data` in a compact form that ``districts.js`` expands to
+    exactly the same objects, plus the borders as integers of 1 / :data:`SCALE` degree (the
+    grid ``boundaries.for_web`` snaps them to, so they arrive unchanged; coordinates off that
+    grid are rounded to it).
+
+    The claims become columns (repeated texts as a dictionary), the history's rows become
+    columns of integers, and each district's rings a start and steps on the grid.
+    """
+    out = dict(data, compact=1)
+    claims = data["claims"]
+    fields = list(claims[0]) if claims else []
+    out["claims"] = {"n": len(claims), "fields": fields,
+                     "columns": [_column([c[f] for c in claims]) for f in fields]}
+    out["history"] = {}
+    for view, rows in data["history"].items():
+        rests = [r for row in rows for r in row[3]]
+        out["history"][view] = {
+            "n": len(rows), "day": _varints(_deltas([row[0] for row in rows])),
+            "district": _varints([row[1] for row in rows]), "holder": _varints([row[2] for row in rows]),
+            "count": _varints([len(row[3]) for row in rows]), "rests": _varints(_deltas(rests))}
+    out["geometry"] = {"scale": SCALE, "features": [[row.pcode, *_rings(row.geometry)]
+                                                  for row in districts.itertuples()]}
+    return out
 
 
 def _json_for_html(data) -> str:

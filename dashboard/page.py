@@ -82,7 +82,8 @@ def districts(province: str):
 def map_page(digest: str, basemap: str, _claims: ClaimSet, _districts) -> str:
     """The map page with every view's history; one per claims file and basemap."""
     first = resolve(_claims, view=_claims.views[0], on=min(c.date for c in _claims.claims))
-    return standalone_html(build_map(first, _districts, _claims, basemap=basemap, popups=False))
+    return standalone_html(build_map(first, _districts, _claims, basemap=basemap, popups=False,
+                                     compact=True))
 
 
 def default_basemap() -> str:

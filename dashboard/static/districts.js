@@ -3,9 +3,67 @@
 // Every text from claims.yaml is untrusted: it reaches the DOM only through esc().
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("district-data").textContent);
+  // The compact form (maps.compact_data) of the data: integers as text, five bits a character.
+  var DIGITS = new Int8Array(128).fill(-1);
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(
+    function (ch, i) { DIGITS[ch.charCodeAt(0)] = i; });
+  function varints(text) {
+    var out = [], z = 0, unit = 1;
+    for (var k = 0; k < text.length; k++) {
+      var d = DIGITS[text.charCodeAt(k)];
+      z += (d & 31) * unit;
+      if (d < 32) { out.push(z % 2 === 0 ? z / 2 : -(z + 1) / 2); z = 0; unit = 1; } else { unit *= 32; }
+    }
+    return out;
+  }
+  function sums(values) {
+    for (var k = 1; k < values.length; k++) values[k] += values[k - 1];
+    return values;
+  }
+  function expand(d) {
+    if (!d.compact) return d;
+    var table = d.claims, claims = new Array(table.n), history = {};
+    var columns = table.columns.map(function (c) {
+      return Array.isArray(c) ? c : varints(c.codes).map(function (i) { return c.values[i]; });
+    });
+    for (var i = 0; i < table.n; i++) {
+      var claim = {};
+      for (var f = 0; f < table.fields.length; f++) claim[table.fields[f]] = columns[f][i];
+      claims[i] = claim;
+    }
+    Object.keys(d.history).forEach(function (view) {
+      var h = d.history[view], day = sums(varints(h.day)), district = varints(h.district);
+      var holder = varints(h.holder), count = varints(h.count), rests = sums(varints(h.rests));
+      var rows = new Array(h.n);
+      for (var k = 0, r = 0; k < h.n; r += count[k], k++) {
+        rows[k] = [day[k], district[k], holder[k], rests.slice(r, r + count[k])];
+      }
+      history[view] = rows;
+    });
+    return Object.assign({}, d, { claims: claims, history: history });
+  }
+  function borders(g) {
+    return { type: "FeatureCollection", features: g.features.map(function (f) {
+      var polygons = f[2].map(function (rings) {
+        return rings.map(function (text) {
+          var v = varints(text), ring = [], x = 0, y = 0;
+          for (var k = 0; k < v.length; k += 2) {
+            x += v[k]; y += v[k + 1];
+            ring.push([x / g.scale, y / g.scale]);
+          }
+          if (ring.length) ring.push(ring[0].slice());
+          return ring;
+        });
+      });
+      return { type: "Feature", properties: { pcode: f[0] }, geometry: f[1] === "M" ?
+        { type: "MultiPolygon", coordinates: polygons } : { type: "Polygon", coordinates: polygons[0] || [] } };
+    }) };
+  }
+
+  var data = expand(JSON.parse(document.getElementById("district-data").textContent));
   var map = window[data.map];
   var layer = window[data.layer];
+  if (data.geometry) layer.addData(borders(data.geometry));
   var n = data.districts.length;
   var rowOf = {};
   data.districts.forEach(function (d, i) { rowOf[d.pcode] = i; });
@@ -133,6 +191,7 @@
 
   window.districtMap = {
     map: map,
+    views: Object.keys(data.views),
     days: data.days,
     isoOf: isoOf,
     dayOf: dayOf,
