@@ -1,0 +1,170 @@
+"""The benchmark's JSON as Markdown tables (``python -m bench.report [results.json]``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+TARGETS = {"page_p95_ms": 300, "warm_panjshir_s": 2.0, "national_s": 4.0,
+           "first_bytes": 1_000_000, "resolve_1m_s": 0.1, "timeline_1m_s": 3.0}
+
+
+def ms(value) -> str:
+    return "–" if value is None else (f"{value:.0f}" if value >= 10 else f"{value:.1f}")
+
+
+def sec(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def kb(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value / 1e6:.2f} MB" if value >= 1e6 else f"{value / 1e3:.1f} kB"
+
+
+def ratio(a, b) -> str:
+    return "–" if not a or not b else f"{a / b:.0f}×" if a / b >= 10 else f"{a / b:.1f}×"
+
+
+def table(head: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def mark(ok: bool) -> str:
+    return "" if ok else " ✗"
+
+
+def render(result: dict) -> str:
+    m = result["machine"]
+    out = [f"## `{result['command']}` — {m['date']}",
+           (f"{m['nproc']} CPUs ({m['cpu']}), {m['chromium']}, Python {m['python']}, "
+           f"Streamlit {m['streamlit']}, folium {m['folium']}, commit {m['commit']}; load average "
+           f"{m['loadavg_start'][0]:.1f} at start, {m.get('loadavg_end', [0])[0]:.1f} at end; "
+           f"{result.get('elapsed_s', 0) / 60:.1f} min.")]
+    if "browser" in result:
+        out += browser_tables(result["browser"])
+    if "core" in result:
+        out += core_tables(result["core"])
+    return "\n\n".join(out)
+
+
+def browser_tables(b: dict) -> list[str]:
+    t = b["targets"]
+    names = {"panjshir": "Panjshir (7 districts, claims.yaml)",
+             "national": f"National (399 districts, {b['national_claims']:,} synthetic claims)"}
+    out = [(f"### Scrub: key press → map painted ({b['steps']} steps: ArrowRight/ArrowLeft on the "
+            f"focused date slider, view `combined`)")]
+    rows = []
+    for name in ("panjshir", "national"):
+        ours, naive = t.get(f"{name}/ours"), t.get(f"{name}/naive")
+        if not ours or not naive:
+            continue
+        o, n = ours["summary"], naive["summary"]
+        for label, s in (("ours", o), ("naive (folium + st_folium)", n)):
+            rows.append([names[name] if label == "ours" else "", label, ms(s["map_ms"]["p50"]),
+                         ms(s["map_ms"]["p95"]), ms(s["map_ms"]["max"]),
+                         f"{s['blank_frames']} in {s['steps_with_blank_frames']}/{s['steps']} steps",
+                         "yes" if s["zoom_pan_kept"] else "no", kb(s["bytes_per_step"]["p50"]),
+                         f"{s['map_args_resent']}/{s['steps']}", str(s["timed_out"])])
+        rows.append(["", "**naive ÷ ours**", "**" + ratio(n["map_ms"]["p50"], o["map_ms"]["p50"]) + "**",
+                     "**" + ratio(n["map_ms"]["p95"], o["map_ms"]["p95"]) + "**",
+                     ratio(n["map_ms"]["max"], o["map_ms"]["max"]), "", "",
+                     ratio(n["bytes_per_step"]["p50"], o["bytes_per_step"]["p50"]), "", ""])
+    out.append(table(["", "", "p50 ms", "p95 ms", "max ms", "blank frames", "zoom/pan kept",
+                      "bytes/step p50", "map re-sent", "timed out"], rows))
+
+    rows = []
+    for name in ("panjshir", "national"):
+        ours = t.get(f"{name}/ours")
+        if not ours or "page_ms" not in ours["summary"]:
+            continue
+        s = ours["summary"]
+        rows.append([names[name], ms(s["dom_ms"]["p50"]), ms(s["dom_ms"]["p95"]),
+                     ms(s["heading_ms"]["p50"]), ms(s["heading_ms"]["p95"]), ms(s["url_ms"]["p50"]),
+                     ms(s["url_ms"]["p95"]),
+                     ms(s["page_ms"]["p50"]), ms(s["page_ms"]["p95"]) +
+                     mark(s["page_ms"]["p95"] <= TARGETS["page_p95_ms"]), ms(s["page_ms"]["max"])])
+    out.append("### The rest of the page follows the date (ours; from the same key presses)")
+    out.append(table(["", "map DOM p50", "map DOM p95", "subheader p50", "subheader p95",
+                      "URL `date=` p50", "URL p95", "both p50", "both p95 (≤ 300)", "both max"], rows))
+
+    out.append("### First paint: navigation → map coloured as expected (seconds)")
+    rows = []
+    for key, target in t.items():
+        name, kind = key.split("/")
+        goal = TARGETS["warm_panjshir_s"] if name == "panjshir" else TARGETS["national_s"]
+        cold, warm = target["first_cold"], target["first_warm"]
+        verdict = mark(warm["map"] <= goal) if kind == "ours" else ""
+        rows.append([names[name] if kind == "ours" else "", "ours" if kind == "ours" else "naive",
+                     sec(cold["map"]), sec(warm["map"]) + verdict,
+                     f"{sec(warm['shell'])} / {sec(warm['iframe'])} / {sec(warm['ready'])}",
+                     ("≤ 2 warm" if name == "panjshir" else "≤ 4") if kind == "ours" else ""])
+    out.append(table(["", "", "cold", "warm (median of runs)", ("warm: app shell / map frame / "
+                                                       "first district drawn"), "target"], rows))
+
+    out.append("### Bytes to the browser")
+    rows = []
+    for key, target in t.items():
+        name, kind = key.split("/")
+        first = target["first_warm"]["bytes"]
+        data = first["ws_bytes"] + first["http_components"] + first["http_app_static"]
+        verdict = mark(data <= TARGETS["first_bytes"]) if (name, kind) == ("national", "ours") else ""
+        rows.append([names[name] if kind == "ours" else "", kind, kb(data) + verdict,
+                     kb(first["map_args_bytes"]), kb(first["http_streamlit_shell"]), kb(first["total_bytes"]),
+                     kb(target["summary"]["bytes_per_step"]["p50"]),
+                     kb(target["summary"]["bytes_per_step"]["max"])])
+    out.append(table(["", "", "first page: data (websocket + component files)", "of which the map",
+                      "Streamlit's own JS/CSS/fonts", "first page total", "per step p50",
+                      "per step max"], rows))
+    return out
+
+
+def core_tables(core: list[dict]) -> list[str]:
+    out = ["### Resolution at scale (399 districts, three voices, one year; one date = 2022-02-14)"]
+    rows = []
+    for r in core:
+        worst = max(r["resolve_s"].values())
+        base = r["baseline"]
+        if base["skipped"]:
+            bres, btl, rr, rt = f"not run ({base['why']})", "–", "–", "–"
+        else:
+            b = max(base["resolve_s"].values())
+            bres = sec(b)
+            tl = sum(base["timeline_est_s"].values())
+            btl = f"≈ {tl:,.0f} (est.)"
+            rr = ratio(b, worst)
+            rt = ratio(tl, r["timeline_all_s"])
+        big = r["claims"] >= 1_000_000
+        rows.append([f"{r['claims']:,}", ("YAML " if r["load"].startswith("YAML") else "in memory ") +
+                     sec(r["load_s"]), sec(r["compile_s"]),
+                     ms(worst * 1000) + (mark(worst <= TARGETS["resolve_1m_s"]) if big else ""),
+                     ms(max(r["holder_codes_s"].values()) * 1000),
+                     ms(r["timeline_all_s"] * 1000),
+                     sec(r["timeline_cold_s"]) +
+                     (mark(r["timeline_cold_s"] <= TARGETS["timeline_1m_s"]) if big else ""),
+                     f"{r['rss_mb']:.0f}", bres, rr, btl, rt])
+    out.append(table(["claims", "load s", "compile s", "resolve 1 date, ms (slowest view)",
+                      "holder_codes ms", "timeline, 4 views, ms", "timeline cold s (compile + 4 views)",
+                      "memory MB", "baseline resolve s (slowest view)", "ratio", "baseline timeline s",
+                      "ratio"], rows))
+    first = core[0]["baseline"].get("timeline_check")
+    if first:
+        out.append(f"Baseline timeline estimate = one-date cost × claim dates; checked at "
+                   f"{core[0]['claims']:,} claims on {first['dates']} dates of `{first['view']}`: "
+                   f"measured {first['measured_s']:.1f} s, estimated {first['estimated_s']:.1f} s.")
+    return out
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    path = Path(argv[0]) if argv else Path(__file__).resolve().parent / "results" / "latest.json"
+    print(render(json.loads(path.read_text(encoding="utf-8"))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,305 @@
+"""The dashboard in a real browser: scrub latency, first paint and bytes, ours against naive.
+
+Each server is ``streamlit run`` on 127.0.0.1 (``tests.conftest.streamlit_server``, stopped
+by its own PID), each browser is Debian's Chromium driven by Playwright. Times are taken in
+the page by ``bench/probe.js`` on one clock shared by every frame
+(``performance.timeOrigin + performance.now()``): the key press is the ``keydown`` seen in
+the top frame, the paint is the first animation frame in which the map frame's district
+paths carry the expected fills (checked at that frame's ``requestAnimationFrame``, just
+before it is painted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+
+PROBE = (Path(__file__).resolve().parent / "probe.js").read_text(encoding="utf-8")
+NAIVE_APP = ROOT / "bench" / "naive_app.py"
+OUR_APP = ROOT / "dashboard" / "app.py"
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+# -- what the map should show -------------------------------------------------------------------
+
+def spec(claims, kind: str, view: str, iso: str, *, timeout: float) -> dict:
+    """What the probe compares the map with: every district's fill (and holder) on ``iso``."""
+    from bench import naive_map
+    from dashboard.control import resolve
+    from dashboard.maps import palette
+
+    holders = resolve(claims, view=view, on=iso).holders()
+    colour = {h: s["fillColor"] for h, s in palette(claims).items()} if kind == "ours" \
+        else naive_map.fills(claims)
+    return {"kind": kind, "fills": {p: colour[h] for p, h in holders.items()}, "holders": holders,
+            "count": len(holders), "day": iso, "timeout": timeout * 1000}
+
+
+def day_label(iso: str) -> str:
+    from dashboard.page import day_label as label
+
+    return label(iso)
+
+
+# -- bytes on the wire ---------------------------------------------------------------------------
+
+class Wire:
+    """Bytes received by one page: HTTP bodies as transferred (CDP ``encodedDataLength``) and
+    websocket frames (Streamlit's ForwardMsgs), with the messages classified."""
+
+    def __init__(self, context, page):
+        self.frames: list[bytes] = []
+        self.http: list[tuple[str, int]] = []
+        self._urls: dict[str, str] = {}
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        cdp = context.new_cdp_session(page)
+        cdp.on("Network.requestWillBeSent",
+               lambda e: self._urls.__setitem__(e["requestId"], e["request"]["url"]))
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.send("Network.enable")
+        self.cdp = cdp
+
+    def _frame(self, payload):
+        self.frames.append(payload if isinstance(payload, bytes) else payload.encode())
+
+    def _finished(self, event):
+        url = self._urls.get(event["requestId"], "")
+        if url.startswith("http"):  # not about:srcdoc or data: (nothing crosses the wire)
+            self.http.append((url, int(event["encodedDataLength"])))
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.frames), len(self.http)
+
+    def since(self, mark=(0, 0)) -> dict:
+        frames, http = self.frames[mark[0]:], self.http[mark[1]:]
+        out = {"ws_bytes": sum(map(len, frames)), "ws_frames": len(frames),
+               "http_bytes": sum(n for _, n in http), "http_requests": len(http),
+               "http_streamlit_shell": sum(n for u, n in http if "/static/" in u and "/app/static/" not in u),
+               "http_components": sum(n for u, n in http if "/component/" in u),
+               "http_app_static": sum(n for u, n in http if "/app/static/" in u)}
+        out.update(classify(frames))
+        out["total_bytes"] = out["ws_bytes"] + out["http_bytes"]
+        return out
+
+
+def classify(frames: list[bytes]) -> dict:
+    """What Streamlit sent: how many cached references, and which map arguments in full."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    refs, maps, largest = 0, [], 0
+    for payload in frames:
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload)
+        except Exception:  # noqa: BLE001 - not a ForwardMsg: count its bytes only
+            continue
+        largest = max(largest, len(payload))
+        kind = msg.WhichOneof("type")
+        if kind == "ref_hash":
+            refs += 1
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            if element.WhichOneof("type") == "component_instance":
+                name = element.component_instance.component_name
+                if "district_map" in name or "st_folium" in name:
+                    maps.append(len(payload))
+    return {"cached_refs": refs, "map_args_sent": len(maps), "map_args_bytes": sum(maps),
+            "largest_frame": largest}
+
+
+# -- the page --------------------------------------------------------------------------------------
+
+@contextmanager
+def page_for(browser, first: dict | None = None):
+    context = browser.new_context(viewport=VIEWPORT)
+    init = (f"window.__benchFirst = {json.dumps(first)};\n" if first else "") + PROBE
+    context.add_init_script(script=init)
+    page = context.new_page()
+    outside, errors = [], []
+    page.on("request", lambda r: None if r.url.startswith(
+        ("http://127.0.0.1", "data:", "about:", "blob:", "ws://127.0.0.1")) else outside.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    wire = Wire(context, page)
+    try:
+        yield page, wire, outside, errors
+    finally:
+        context.close()
+
+
+def wait_idle(page, timeout: float = 30_000):
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=timeout)
+    page.wait_for_timeout(200)
+
+
+def first_paint(browser, url: str, claims, kind: str, view: str, iso: str, *, timeout: float = 60) -> dict:
+    """Navigation start -> the first frame showing the expected snapshot; bytes until idle."""
+    want = spec(claims, kind, view, iso, timeout=timeout)
+    with page_for(browser, first=want) as (page, wire, outside, errors):
+        page.goto(f"{url}/?view={view}&date={iso}", wait_until="commit")
+        page.wait_for_function("() => window.__bench && window.__bench.first && window.__bench.first.map",
+                               timeout=timeout * 1000, polling=50)
+        wait_idle(page)
+        rec = page.evaluate("() => ({...window.__bench.first, origin: performance.timeOrigin})")
+        out = {key: (rec[key] - rec["origin"]) / 1000 if rec.get(key) else None
+               for key in ("shell", "iframe", "ready", "map")}
+        out["bytes"] = wire.since()
+        out["outside_requests"], out["js_errors"] = outside, errors
+        return out
+
+
+def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: list[int], *,
+          follow: bool, timeout: float = 20) -> dict:
+    """Press ArrowRight (+1) / ArrowLeft (-1) on the focused date slider, one step at a time."""
+    from dashboard.page import days as all_days
+
+    days = all_days(claims)
+    with page_for(browser) as (page, wire, outside, errors):
+        page.goto(f"{url}/?view={view}&date={start}")
+        ready = spec(claims, kind, view, start, timeout=timeout)
+        page.evaluate("s => window.__bench.watchFirst(s)", ready)
+        page.wait_for_function("() => window.__bench.first && window.__bench.first.map",
+                               timeout=timeout * 1000 * 3, polling=50)
+        wait_idle(page)
+        page.evaluate("kind => window.__bench.zoomPan(kind)", kind)
+        page.wait_for_timeout(300)
+        before = page.evaluate("kind => window.__bench.view(kind)", kind)
+        slider = page.locator(".st-key-date input[type=range]")
+        slider.focus()
+        index = days.index(start)
+        steps = []
+        for move in moves:
+            index += move
+            iso = days[index]
+            want = spec(claims, kind, view, iso, timeout=timeout)
+            if follow:
+                want["urlDate"], want["label"] = iso, day_label(iso)
+            if not page.evaluate("() => document.activeElement && document.activeElement.matches("
+                                 "'.st-key-date input[type=range]')"):
+                slider.focus()
+            page.evaluate("s => window.__bench.arm(s)", want)
+            mark = wire.mark()
+            page.keyboard.press("ArrowRight" if move > 0 else "ArrowLeft")
+            page.wait_for_function("() => window.__bench.step.done", timeout=timeout * 1000 + 5000,
+                                   polling=20)
+            wait_idle(page)
+            rec = page.evaluate("() => window.__bench.step")
+            step = {"day": iso, "timed_out": rec["timedOut"], "frames": rec["frames"], "blank": rec["blank"]}
+            for key in ("dom", "map", "url", "heading"):
+                step[key + "_ms"] = rec[key] - rec["key"] if rec.get(key) is not None else None
+            step["bytes"] = wire.since(mark)
+            steps.append(step)
+        after = page.evaluate("kind => window.__bench.view(kind)", kind)
+        return {"kind": kind, "view": view, "start": start, "steps": steps, "view_before": before,
+                "view_after": after, "zoom_pan_kept": _same_view(before, after),
+                "outside_requests": outside, "js_errors": errors}
+
+
+def _same_view(a, b) -> bool:
+    return bool(a and b and abs(a[0] - b[0]) < 1e-6 and abs(a[1] - b[1]) < 1e-6 and a[2] == b[2])
+
+
+# -- summaries -------------------------------------------------------------------------------------
+
+def percentiles(values: list[float]) -> dict:
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return {"n": 0, "p50": None, "p95": None, "max": None}
+    p95 = values[min(len(values) - 1, max(0, round(0.95 * len(values) + 0.5) - 1))]
+    return {"n": len(values), "p50": statistics.median(values), "p95": p95, "max": values[-1]}
+
+
+def summarise(run: dict) -> dict:
+    steps = run["steps"]
+    out = {"steps": len(steps), "timed_out": sum(s["timed_out"] for s in steps),
+           "map_ms": percentiles([s["map_ms"] for s in steps]),
+           "blank_frames": sum(s["blank"] for s in steps),
+           "steps_with_blank_frames": sum(1 for s in steps if s["blank"]),
+           "zoom_pan_kept": run["zoom_pan_kept"],
+           "bytes_per_step": percentiles([s["bytes"]["total_bytes"] for s in steps]),
+           "map_args_resent": sum(s["bytes"]["map_args_sent"] for s in steps),
+           "cached_refs_per_step": percentiles([s["bytes"]["cached_refs"] for s in steps])}
+    if any(s.get("dom_ms") is not None for s in steps):
+        out["dom_ms"] = percentiles([s["dom_ms"] for s in steps])
+    if any(s.get("url_ms") is not None for s in steps):
+        out["url_ms"] = percentiles([s["url_ms"] for s in steps])
+        out["heading_ms"] = percentiles([s["heading_ms"] for s in steps])
+        out["page_ms"] = percentiles([max(s["url_ms"], s["heading_ms"]) for s in steps
+                                      if s["url_ms"] is not None and s["heading_ms"] is not None])
+    return out
+
+
+def moves_for(n: int) -> list[int]:
+    """``n`` key presses: two thirds forward, then back."""
+    forward = (2 * n + 2) // 3
+    return [1] * forward + [-1] * (n - forward)
+
+
+def run_target(browser, *, name: str, claims_path: Path, kind: str, view: str, start: str, steps: int,
+               warm_repeats: int, log=print) -> dict:
+    from dashboard.claims import read_claims
+
+    claims = read_claims(claims_path)
+    script = OUR_APP if kind == "ours" else NAIVE_APP
+    env = {"STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "true"} if kind == "naive" else {}
+    result = {"target": name, "kind": kind, "claims": len(claims.claims), "districts": len(claims.districts)}
+    t0 = time.monotonic()
+    with streamlit_server(claims_path, script=script, env=env, timeout=90) as url:
+        log(f"  {name}/{kind}: server up in {time.monotonic() - t0:.1f} s; first paint (cold)")
+        result["first_cold"] = first_paint(browser, url, claims, kind, view, start)
+        warm = []
+        for _ in range(warm_repeats):
+            warm.append(first_paint(browser, url, claims, kind, view, start))
+        result["first_warm_all"] = warm
+        result["first_warm"] = sorted(warm, key=lambda r: r["map"])[len(warm) // 2]
+        log(f"  {name}/{kind}: first paint cold {result['first_cold']['map']:.2f} s, "
+            f"warm {result['first_warm']['map']:.2f} s; scrubbing {steps} steps")
+        run = scrub(browser, url, claims, kind, view, start, moves_for(steps), follow=kind == "ours")
+        result["scrub"] = run
+        result["summary"] = summarise(run)
+        s = result["summary"]
+        log(f"  {name}/{kind}: map p50 {s['map_ms']['p50']:.0f} ms p95 {s['map_ms']['p95']:.0f} ms, "
+            f"blank frames {s['blank_frames']}, zoom kept {s['zoom_pan_kept']}")
+    return result
+
+
+def chromium_version() -> str:
+    import subprocess
+
+    try:
+        return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20,
+                              check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+@contextmanager
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def national_file(n: int) -> Path:
+    from bench.core import yaml_file
+    from dashboard import boundaries
+
+    return yaml_file(n, list(boundaries.load_all_districts(download=False)["pcode"]))
+
+
+def start_day(claims, offset_days: int) -> str:
+    first = min(c.date for c in claims.claims)
+    return (first + dt.timedelta(days=offset_days)).isoformat()
