@@ -32,7 +32,7 @@ def fills(page) -> dict[str, str]:
         ".map(p => [p.dataset.pcode, p.getAttribute('fill')]))")
 
 
-def wait_for_holders(page, expected: dict[str, str], timeout: float = 10.0) -> float:
+def wait_for_holders(page, expected: dict[str, str], timeout: float = 20.0) -> float:
     """Wait until the map shows ``expected``; return the seconds it took."""
     start = time.monotonic()
     while True:
