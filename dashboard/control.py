@@ -118,19 +118,19 @@ def ledger(claims: ClaimSet) -> Ledger:
     return cached
 
 
-def _minutes(value) -> int:
-    """Minutes since the epoch; a date means its last minute."""
+def _seconds(value) -> int:
+    """Seconds since the epoch; a date means its last second."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value) if "T" in value or " " in value \
             else dt.date.fromisoformat(value)
     if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(23, 59))
-    return int(np.datetime64(value, "m").astype(np.int64))
+        value = dt.datetime.combine(value, dt.time(23, 59, 59))
+    return int(np.datetime64(value, "s").astype(np.int64))
 
 
 def as_moment(value) -> dt.datetime:
     """A date or ISO text as the datetime a snapshot is taken at."""
-    return np.datetime64(_minutes(value), "m").astype(dt.datetime)
+    return np.datetime64(_seconds(value), "s").astype(dt.datetime)
 
 
 class _View:
@@ -147,11 +147,11 @@ class _View:
         self.span = (int(self.t.max()) - self.t0 + 2) if len(self.t) else 1
         self.key = self.district.astype(np.int64) * self.span + (self.t - self.t0)
 
-    def at(self, minute: int) -> np.ndarray:
-        """Index of the event in force for each district at ``minute`` (-1: none)."""
+    def at(self, second: int) -> np.ndarray:
+        """Index of the event in force for each district at ``second`` (-1: none)."""
         if not len(self.key):
             return np.full(self.n, -1)
-        rel = min(max(minute - self.t0, -1), self.span - 1)
+        rel = min(max(second - self.t0, -1), self.span - 1)
         q = np.arange(self.n, dtype=np.int64) * self.span + rel
         idx = np.searchsorted(self.key, q, side="right") - 1
         ok = (idx >= 0) & (self.district[np.clip(idx, 0, None)] == np.arange(self.n))
@@ -185,13 +185,15 @@ class Ledger:
         district = np.fromiter(map(index.__getitem__, chain.from_iterable(named)), np.int32,
                                int(counts.sum()))
         whens = list(map(attrgetter("when"), cs))
-        minutes = {when: _minutes(when) for when in set(whens)}  # few distinct moments
-        self.claim_minutes = np.fromiter(map(minutes.__getitem__, whens), np.int64, n)
+        seconds = {when: _seconds(when) for when in set(whens)}  # few distinct moments
+        self.claim_seconds = np.fromiter(map(seconds.__getitem__, whens), np.int64, n)
         hcode = {h: i for i, h in enumerate(self.holders)}
         vcode = {sid: self.voices.index(s.side) for sid, s in claims.sources.items() if s.side in self.voices}
         holder = np.fromiter(map(hcode.__getitem__, map(attrgetter("holder"), cs)), np.int16, n)[claim_idx]
-        voice = np.fromiter(map(vcode.__getitem__, map(attrgetter("source"), cs)), np.int16, n)[claim_idx]
-        t = self.claim_minutes[claim_idx]
+        self.claim_voice = np.fromiter(map(vcode.__getitem__, map(attrgetter("source"), cs)), np.int16, n)
+        voice = self.claim_voice[claim_idx]
+        t = self.claim_seconds[claim_idx]
+        self._claim_dates: dict[str | None, list[dt.date]] = {}
 
         # Sort every event once by (district, time, file order); each voice's view is then a
         # subsequence that is already in order, and so is the combined view.
@@ -234,29 +236,41 @@ class Ledger:
     def resolve(self, view: str, on) -> Snapshot:
         """See :func:`resolve`."""
         v = self._view(view)
-        at = v.at(_minutes(on))
+        at = v.at(_seconds(on))
         cs = self.claims.claims
+        found = at >= 0
+        if len(v.holder):
+            idx = np.where(found, at, 0)
+            holders = v.holder[idx].tolist()
+            rest = v.rest[idx]
+            if rest.ndim == 2:
+                # The claims each state rests on, in the order they were made (time, then file).
+                made = np.where(rest >= 0, self.claim_seconds[np.clip(rest, 0, None)], np.iinfo(np.int64).max)
+                rest = np.take_along_axis(rest, np.lexsort((rest, made), axis=1), axis=1)
+                rests = [[r for r in row if r >= 0] for row in rest.tolist()]
+            else:
+                rests = [[r] for r in rest.tolist()]
+        else:
+            holders, rests = [self.unknown] * len(at), [[]] * len(at)
         states = []
-        for i, d in enumerate(self.claims.districts):
-            if at[i] < 0:
+        for d, ok, h, row in zip(self.claims.districts, found.tolist(), holders, rests):
+            if not ok:
                 states.append(DistrictState(d.pcode, d.name, d.name_da, UNKNOWN, None, ()))
                 continue
-            rests = sorted(self._rests(v, at[i]), key=lambda r: (cs[r].when, r))
-            states.append(DistrictState(
-                d.pcode, d.name, d.name_da, self.holders[v.holder[at[i]]],
-                cs[rests[-1]].date, tuple(cs[r].id for r in rests)))
+            states.append(DistrictState(d.pcode, d.name, d.name_da, self.holders[h],
+                                        cs[row[-1]].date, tuple(cs[r].id for r in row)))
         return Snapshot(view, as_moment(on), tuple(states))
 
     def holder_codes(self, view: str, on) -> np.ndarray:
         """Holder index (into :attr:`holders`) of every district: the fast path for benchmarks."""
         v = self._view(view)
-        at = v.at(_minutes(on))
+        at = v.at(_seconds(on))
         if not len(v.holder):
             return np.full(len(self.pcodes), self.unknown)
         return np.where(at >= 0, v.holder[np.clip(at, 0, None)], self.unknown)
 
     def _days(self, v: _View) -> np.ndarray:
-        return (v.t // (24 * 60)).astype(np.int64)
+        return (v.t // (24 * 3600)).astype(np.int64)
 
     def timeline(self, view: str) -> pd.DataFrame:
         """See :func:`timeline`."""
@@ -303,11 +317,30 @@ class Ledger:
         out.sort(key=lambda row: (row[0], row[1]))
         return out
 
+    def _claim_days(self, view: str | None) -> np.ndarray:
+        """Each claim's day (days since 1970), for the claims of ``view`` (all for combined)."""
+        days = self.claim_seconds // (24 * 3600)
+        if view in (None, COMBINED):
+            return days
+        if view not in self.voices:
+            return days[:0]
+        return days[self.claim_voice == self.voices.index(view)]
+
     def claim_dates(self, view: str | None = None) -> list[dt.date]:
         """The dates on which claims were made (in one view, or in all)."""
-        cs = self.claims
-        return sorted({c.date for c in cs.claims
-                       if view in (None, COMBINED) or cs.view_of(c) == view})
+        key = None if view == COMBINED else view
+        if key not in self._claim_dates:
+            self._claim_dates[key] = [dt.date(1970, 1, 1) + dt.timedelta(days=int(d))
+                                      for d in np.unique(self._claim_days(key))]
+        return list(self._claim_dates[key])
+
+    def claims_on(self, view: str, day: dt.date) -> list:
+        """The claims made on ``day`` in ``view`` (every view for combined), in file order."""
+        days = self.claim_seconds // (24 * 3600)
+        hit = days == (day - dt.date(1970, 1, 1)).days
+        if view != COMBINED:
+            hit &= self.claim_voice == (self.voices.index(view) if view in self.voices else -1)
+        return [self.claims.claims[i] for i in np.flatnonzero(hit)]
 
 
 @dataclass(frozen=True)
@@ -340,8 +373,7 @@ def what_changed(claims: ClaimSet, *, view: str, on) -> tuple[list, list[Change]
     """
     day = as_moment(on).date()
     led = ledger(claims)
-    made = [c for c in claims.claims if c.date == day
-            and (view == COMBINED or claims.view_of(c) == view)]
+    made = led.claims_on(view, day)
     earlier = [d for d in led.claim_dates(view) if d < day]
     previous = earlier[-1] if earlier else None
     now = resolve(claims, view=view, on=day)
