@@ -8,13 +8,20 @@ checked: the map's tooltip, the app's district panel, the "what changed" list, a
 standalone HTML map, both from ``python -m dashboard render`` and from the app's download
 button, with its click popup. In every frame: no dialog opened, no element was injected,
 the literal text is there, and every link from the claims is http(s), opens in a new tab
-and carries ``rel="noopener noreferrer"``.
+and carries ``rel="noopener noreferrer"``. The server, started with the repository's
+``.streamlit/config.toml``, refuses WebSocket sessions and reads from other origins and
+uploads without an XSRF token.
 """
 
 from __future__ import annotations
 
+import base64
+import os
 import re
+import socket
 import textwrap
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -22,8 +29,6 @@ from dashboard import cli
 from dashboard.claims import read_claims
 from tests.browser import MAP_FRAME, open_app
 from tests.conftest import streamlit_server
-
-pytestmark = pytest.mark.browser
 
 QUOTE = "<img src=x onerror=alert(1)>"
 NOTE = "<script>alert(1)</script>"
@@ -153,6 +158,7 @@ def map_frame(page):
     return page.frame_locator(MAP_FRAME).frame_locator("#map")
 
 
+@pytest.mark.browser
 def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
     open_app(page, app_url, f"view=combined&date={DATE}")
     settle(page)
@@ -192,6 +198,7 @@ def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
     assert_inert(page)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("origin", ["cli-render", "app-download"])
 def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
         page, app_url, hostile_file, tmp_path, origin):
@@ -235,6 +242,7 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
     assert_inert(page)
 
 
+@pytest.mark.browser
 def test_a_file_with_script_links_is_refused_and_no_such_link_renders(page, app_url, hostile_file):
     good = hostile_file.read_text(encoding="utf-8")
     open_app(page, app_url, f"view=combined&date={DATE}&district=AF0801")  # the last good data
@@ -264,6 +272,33 @@ def test_a_file_with_script_links_is_refused_and_no_such_link_renders(page, app_
         assert_inert(page)
     finally:
         hostile_file.write_text(good, encoding="utf-8")
+
+
+def _websocket_handshake(url: str, origin: str) -> str:
+    """The status line the server answers a WebSocket upgrade from ``origin`` with."""
+    port = int(url.rsplit(":", 1)[1])
+    key = base64.b64encode(os.urandom(16)).decode()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                   "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Protocol: streamlit\r\n"
+                   f"Origin: {origin}\r\n\r\n").encode())
+        return s.recv(4096).decode("latin-1").split("\r\n")[0]
+
+
+def test_the_server_refuses_other_sites(app_url):
+    """The shared-deployment settings at work: CORS protection and XSRF protection."""
+    evil = "http://evil.example"
+    assert " 403 " in _websocket_handshake(app_url, evil)  # no session for another site's page
+    assert " 101 " in _websocket_handshake(app_url, app_url)  # the app's own page gets one
+    request = urllib.request.Request(app_url + "/_stcore/health", headers={"Origin": evil})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers.get("Access-Control-Allow-Origin") is None
+    upload = urllib.request.Request(app_url + "/_stcore/upload_file/session/file", data=b"x",
+                                    method="PUT", headers={"Origin": app_url})
+    with pytest.raises(urllib.error.HTTPError) as refused:  # no XSRF token: no upload
+        urllib.request.urlopen(upload, timeout=10)
+    assert refused.value.code == 403
 
 
 def settle(page, timeout: float = 30_000):
