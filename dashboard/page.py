@@ -19,7 +19,7 @@ import streamlit as st
 from . import boundaries
 from .claims import CONTESTED, UNKNOWN, ClaimSet, check_claims
 from .cli import default_claims
-from .control import COMBINED, resolve, timeline
+from .control import COMBINED, ledger, resolve, timeline
 from .maps import BASEMAPS, UNKNOWN_COLOR, build_map, standalone_html, view_label
 from .problems import Problem
 
@@ -113,8 +113,7 @@ def day_label(iso: str) -> str:
 
 def claim_days(claims: ClaimSet, view: str) -> list[str]:
     """The dates with a claim in ``view``, as ISO dates."""
-    return sorted({c.date.isoformat() for c in claims.claims
-                   if view == COMBINED or claims.view_of(c) == view})
+    return [d.isoformat() for d in ledger(claims).claim_dates(view)]
 
 
 def neighbour_claim_day(claims: ClaimSet, view: str, iso: str, step: int) -> str | None:
@@ -205,6 +204,19 @@ def claims_made(claims: ClaimSet, made) -> str:
 
 def timeline_chart(claims: ClaimSet, *, view: str, on: str, key_dates: list[str]) -> alt.Chart:
     """Districts per holder over time, a rule at the selected date; a click picks a date."""
+    # Only the rule moves with the date: the other layers are built once per claims and view
+    # (kept with the claims, like their ledger), as building them is most of a rerun's time.
+    layers = claims.__dict__.setdefault("_timeline_layers", {})
+    key = (view, tuple(key_dates))
+    if key not in layers:
+        layers[key] = _timeline_layers(claims, view, key_dates)
+    area, points = layers[key]
+    rule = alt.Chart(pd.DataFrame({"date": [pd.Timestamp(on)]})).mark_rule(
+        color="black", strokeWidth=2).encode(x="date:T")
+    return (area + points + rule).properties(height=180)
+
+
+def _timeline_layers(claims: ClaimSet, view: str, key_dates: list[str]) -> tuple[alt.Chart, alt.Chart]:
     frame = timeline(claims, view=view)
     last = max(c.date for c in claims.claims)
     if frame.empty:
@@ -224,9 +236,7 @@ def timeline_chart(claims: ClaimSet, *, view: str, on: str, key_dates: list[str]
         tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "label:N", "districts:Q"])
     points = alt.Chart(pd.DataFrame({"date": pd.to_datetime(key_dates)})).mark_tick(
         color="#333", thickness=1, size=8).encode(x="date:T", y=alt.value(0)).add_params(pick)
-    rule = alt.Chart(pd.DataFrame({"date": [pd.Timestamp(on)]})).mark_rule(
-        color="black", strokeWidth=2).encode(x="date:T")
-    return (area + points + rule).properties(height=180)
+    return area, points
 
 
 def _legend_expr(claims: ClaimSet) -> str:
