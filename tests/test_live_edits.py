@@ -183,6 +183,15 @@ def settle(page, timeout: float = 30_000):
                      && !document.querySelector('[data-stale="true"]'); }""", timeout=timeout)
 
 
+def rerun(page, action):
+    """Do ``action`` and wait for the rerun it causes to finish (the script's last line writes
+    the URL), not only for the page to be idle, which it also is before the rerun starts."""
+    before = page.evaluate("() => location.search")
+    action()
+    page.wait_for_function("(before) => location.search !== before", arg=before, timeout=30_000)
+    settle(page)
+
+
 def press(page, key: str):
     slider(page).focus()
     page.keyboard.press(key)
@@ -263,15 +272,11 @@ def test_the_app_never_writes_the_claims_file(page, live, tmp_path):
     page.get_by_text("Bazarak: every claim, in every view").wait_for(timeout=30_000)
     settle(page)
     for index in (1, 3, 2):
-        choose_view(page, index)
-        settle(page)
+        rerun(page, lambda i=index: choose_view(page, i))
     for key in ("ArrowRight", "ArrowRight", "ArrowLeft"):
-        press(page, key)
-        settle(page)
-    page.locator(".st-key-next button").click()
-    settle(page)
-    page.locator(".st-key-previous button").click()
-    settle(page)
+        rerun(page, lambda k=key: press(page, k))
+    rerun(page, lambda: page.locator(".st-key-next button").click())
+    rerun(page, lambda: page.locator(".st-key-previous button").click())
     names = []
     for label in ("Snapshot (CSV)", "Snapshot (GeoJSON)", "Map (standalone HTML)"):
         with page.expect_download(timeout=30_000) as download:
@@ -279,8 +284,7 @@ def test_the_app_never_writes_the_claims_file(page, live, tmp_path):
         download.value.save_as(tmp_path / download.value.suggested_filename)
         names.append(download.value.suggested_filename)
     assert [n.rsplit(".", 1)[1] for n in names] == ["csv", "geojson", "html"]
-    page.reload()
-    open_app(page, url)
+    open_app(page, url)  # a new session, on the same server
     settle(page)
     after = (path.read_bytes(), path.stat().st_mtime_ns, sorted(os.listdir(path.parent)))
     assert after[0] == before[0] == original.encode("utf-8")
