@@ -65,3 +65,9 @@ def wait_for_idle(page, timeout: float = 15_000):
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
         timeout=timeout)
     page.wait_for_timeout(150)
+
+
+def wait_for_query(page, *parts: str, timeout: float = 20_000):
+    """Wait until the page's URL holds every ``key=value`` part (set at the end of a rerun)."""
+    condition = " && ".join(f"location.search.includes({part!r})" for part in parts)
+    page.wait_for_function(f"() => {condition}", timeout=timeout)

@@ -8,8 +8,8 @@ import pytest
 
 from dashboard.claims import read_claims
 from dashboard.control import resolve
-from tests.browser import (choose_view, fills, holders, map_root, map_view, open_app, slider,
-                           wait_for_holders, wait_for_idle)
+from tests.browser import (choose_view, fills, map_root, map_view, open_app, slider,
+                           wait_for_holders, wait_for_idle, wait_for_query)
 from tests.conftest import streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -62,8 +62,7 @@ def test_map_shows_the_core_snapshot_for_each_view(page, app_url, claims, output
     choose_view(page, claims.views.index("nrf"))
     wait_for_holders(page, expected(claims, "nrf", DATE))
     page.screenshot(path=str(output_dir / "nrf-2021-09-05.png"))
-    wait_for_idle(page)
-    assert "view=nrf" in page.url and f"date={DATE}" in page.url
+    wait_for_query(page, "view=nrf", f"date={DATE}")
 
 
 def test_scrub_with_the_keyboard_keeps_zoom_and_the_map(page, app_url, claims, output_dir):
@@ -88,7 +87,7 @@ def test_scrub_with_the_keyboard_keeps_zoom_and_the_map(page, app_url, claims, o
     after = page.frame_locator("iframe[title*='district_map']").locator("html").get_attribute(
         "data-map-loaded")
     assert after == loaded, "the map page was reloaded"
-    assert "date=2021-09-06" in page.url
+    wait_for_query(page, "date=2021-09-06")
     page.screenshot(path=str(output_dir / "after-scrub.png"))
 
 
@@ -99,8 +98,7 @@ def test_clicking_a_district_opens_its_claim_history(page, app_url, claims):
         "path[data-pcode='AF0801']").click(force=True)
     page.get_by_text("Bazarak: every claim, in every view").wait_for(timeout=15_000)
     assert page.locator(".claims-panel tr.in-force").count() >= 1
-    wait_for_idle(page)
-    assert "district=AF0801" in page.url
+    wait_for_query(page, "district=AF0801")
 
 
 def test_url_restores_view_date_and_district(page, app_url, claims):
@@ -119,5 +117,5 @@ def test_clicking_the_chart_moves_the_slider_and_the_map(page, app_url, claims):
     # Ticks mark the claim dates; the click picks the nearest, here the view's last one.
     page.mouse.click(box["x"] + box["width"] - 30, box["y"] + 60)
     last = max(c.date for c in claims.claims if claims.view_of(c) == "taliban").isoformat()
-    page.wait_for_function(f"() => location.search.includes('date={last}')", timeout=15_000)
+    wait_for_query(page, f"date={last}")
     wait_for_holders(page, expected(claims, "taliban", last))
