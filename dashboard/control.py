@@ -210,18 +210,21 @@ class Ledger:
         """The combined view from every event, sorted by (district, time, file order)."""
         n = len(district)
         positions = np.arange(n)
-        rest = np.full((n, len(self.voices)), -1, dtype=np.int64)
-        states = np.full((n, len(self.voices)), -1, dtype=np.int64)
+        none = np.iinfo(np.int16).max
+        low, high = np.full(n, none, dtype=np.int16), np.full(n, -1, dtype=np.int16)
+        columns = []
         for k in range(len(self.voices)):
             # Forward-fill each voice's latest event within the district.
             last = np.maximum.accumulate(np.where(voice == k, positions, -1)) if n else positions
-            ok = (last >= 0) & (district[np.clip(last, 0, None)] == district)
-            rest[:, k] = np.where(ok, claim_idx[np.clip(last, 0, None)], -1)
-            states[:, k] = np.where(ok, holder[np.clip(last, 0, None)], -1)
-        low = np.where(states >= 0, states, np.iinfo(np.int64).max).min(axis=1)
-        high = states.max(axis=1)
+            src = np.maximum(last, 0)
+            ok = (last >= 0) & (district[src] == district)
+            columns.append(np.where(ok, claim_idx[src], -1))
+            state = holder[src]
+            np.maximum(high, np.where(ok, state, -1), out=high)
+            np.minimum(low, np.where(ok, state, none), out=low)
         combined = np.where(low == high, high, self.contested).astype(np.int16)
         # rest has one column per voice: the claims each voice's state rests on.
+        rest = np.stack(columns, axis=1)
         return _View(district, t, combined, rest, len(self.pcodes), presorted=True)
 
     def _view(self, view: str) -> _View:
