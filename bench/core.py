@@ -72,6 +72,7 @@ def run(n: int, *, yaml_up_to: int, baseline_estimate: float | None, budget: flo
     sys.path.insert(0, str(ROOT))
     from bench import synthetic
     from dashboard import boundaries
+    from dashboard import claims as claims_module
     from dashboard.claims import check_claims
     from dashboard.control import ledger, resolve, timeline
     from tests.reference import reference_resolve
@@ -83,6 +84,11 @@ def run(n: int, *, yaml_up_to: int, baseline_estimate: float | None, budget: flo
     if n <= yaml_up_to:
         path = yaml_file(n, pcodes)
         data = path.read_bytes()
+        limit = ""
+        if len(data) > claims_module.MAX_BYTES:
+            # The app refuses a file this large; lift the limit to time the reading itself.
+            limit = f"; the app's {claims_module.MAX_BYTES / 1e6:.0f} MB limit lifted for this"
+            claims_module.MAX_BYTES = len(data)
         # Warm the gazetteer (the national boundaries) so that only the claims are timed.
         check_claims(data[: data.index(b"claims:")] + b"claims: []\n", path=str(path))
         base = rss_mb()
@@ -91,7 +97,7 @@ def run(n: int, *, yaml_up_to: int, baseline_estimate: float | None, budget: flo
         out["load_s"] = time.perf_counter() - t
         if problems:
             raise SystemExit(f"{path}: {len(problems)} problems, first: {problems[0]}")
-        out["load"] = f"YAML ({len(data) / 1e6:.1f} MB) through check_claims"
+        out["load"] = f"YAML ({len(data) / 1e6:.1f} MB) through check_claims{limit}"
     else:
         base = rss_mb()
         t = time.perf_counter()

@@ -12,6 +12,29 @@
   var B = (window.__bench = { first: null, step: null });
   var now = function () { return performance.timeOrigin + performance.now(); };
 
+  // Streamlit's websocket: when the rerun request leaves and the first answer arrives.
+  var send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (B.step && B.step.key !== null && B.step.sent === null) B.step.sent = now();
+    if (!this.__benchWatched) {
+      this.__benchWatched = true;
+      this.addEventListener("message", function (event) {
+        var f = B.first;
+        if (f) {  // first paint: when the page's data arrives, and the largest message (the map)
+          var t0 = now(), size = event.data && (event.data.byteLength || event.data.size || event.data.length) || 0;
+          if (f.wsFirst === null) f.wsFirst = t0;
+          if (size > f.wsBiggest) { f.wsBiggest = size; f.wsBig = t0; }
+          f.wsLast = t0;
+        }
+        if (!B.step || B.step.sent === null) return;
+        var t = now();
+        if (B.step.answer === null) B.step.answer = t;
+        B.step.last = t;  // the last message of the rerun (script finished) is the last one
+      });
+    }
+    return send.apply(this, arguments);
+  };
+
   function mapDoc(kind) {
     try {
       var outer = document.querySelector(kind === "ours" ? "iframe[title*='district_map']"
@@ -67,8 +90,8 @@
 
   // One scrub step: arm before the key press; the keydown (capture, top frame) starts the clock.
   B.arm = function (spec) {
-    var rec = (B.step = { key: null, dom: null, map: null, url: null, heading: null,
-                          frames: 0, blank: 0, done: false, timedOut: false });
+    var rec = (B.step = { key: null, dom: null, map: null, url: null, heading: null, sent: null,
+                          answer: null, last: null, frames: 0, blank: 0, done: false, timedOut: false });
     // The DOM-level time in the map frame (ours: the frame persists, so observe it).
     var doc = spec.kind === "ours" ? mapDoc("ours") : null;
     var observer = null;
@@ -105,13 +128,15 @@
 
   // First paint: from navigation start until the map shows the expected snapshot.
   B.watchFirst = function (spec) {
-    var rec = (B.first = { map: null, iframe: null, ready: null, shell: null, frames: 0 });
+    var rec = (B.first = { map: null, iframe: null, inner: null, ready: null, shell: null, frames: 0,
+                           wsFirst: null, wsBig: null, wsBiggest: 0, wsLast: null });
     function frame() {
       var t = now();
       rec.frames++;
       if (rec.shell === null && document.querySelector("[data-testid='stApp']")) rec.shell = t;
       if (rec.iframe === null && document.querySelector(spec.kind === "ours" ?
           "iframe[title*='district_map']" : "iframe[title*='st_folium']")) rec.iframe = t;
+      if (rec.inner === null && mapDoc(spec.kind) && mapDoc(spec.kind).querySelector("script")) rec.inner = t;
       var state = read(spec);
       if (rec.ready === null && state.painted > 0) rec.ready = t;
       if (state.match) { rec.map = t; return; }

@@ -140,20 +140,28 @@ def wait_idle(page, timeout: float = 30_000):
     page.wait_for_timeout(200)
 
 
-def first_paint(browser, url: str, claims, kind: str, view: str, iso: str, *, timeout: float = 60) -> dict:
-    """Navigation start -> the first frame showing the expected snapshot; bytes until idle."""
+def first_paint(browser, url: str, claims, kind: str, view: str, iso: str, *, navigations: int = 2,
+                timeout: float = 60) -> list[dict]:
+    """Navigation start -> the first frame showing the expected snapshot, for ``navigations``
+    navigations in one fresh browser context (the first with an empty HTTP cache, the next
+    with the browser's cache warm); bytes until the page is idle."""
     want = spec(claims, kind, view, iso, timeout=timeout)
+    out = []
     with page_for(browser, first=want) as (page, wire, outside, errors):
-        page.goto(f"{url}/?view={view}&date={iso}", wait_until="commit")
-        page.wait_for_function("() => window.__bench && window.__bench.first && window.__bench.first.map",
-                               timeout=timeout * 1000, polling=50)
-        wait_idle(page)
-        rec = page.evaluate("() => ({...window.__bench.first, origin: performance.timeOrigin})")
-        out = {key: (rec[key] - rec["origin"]) / 1000 if rec.get(key) else None
-               for key in ("shell", "iframe", "ready", "map")}
-        out["bytes"] = wire.since()
-        out["outside_requests"], out["js_errors"] = outside, errors
-        return out
+        for _ in range(navigations):
+            mark = wire.mark()
+            page.goto(f"{url}/?view={view}&date={iso}", wait_until="commit")
+            page.wait_for_function("() => window.__bench && window.__bench.first && window.__bench.first.map",
+                                   timeout=timeout * 1000, polling=50)
+            wait_idle(page)
+            rec = page.evaluate("() => ({...window.__bench.first, origin: performance.timeOrigin})")
+            one = {key: (rec[key] - rec["origin"]) / 1000 if rec.get(key) else None
+                   for key in ("shell", "wsFirst", "wsBig", "wsLast", "iframe", "inner", "ready", "map")}
+            one["bytes"] = wire.since(mark)
+            out.append(one)
+        for one in out:
+            one["outside_requests"], one["js_errors"] = outside, errors
+    return out
 
 
 def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: list[int], *,
@@ -193,7 +201,7 @@ def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: li
             wait_idle(page)
             rec = page.evaluate("() => window.__bench.step")
             step = {"day": iso, "timed_out": rec["timedOut"], "frames": rec["frames"], "blank": rec["blank"]}
-            for key in ("dom", "map", "url", "heading"):
+            for key in ("dom", "map", "url", "heading", "sent", "answer", "last"):
                 step[key + "_ms"] = rec[key] - rec["key"] if rec.get(key) is not None else None
             step["bytes"] = wire.since(mark)
             steps.append(step)
@@ -229,6 +237,10 @@ def summarise(run: dict) -> dict:
            "cached_refs_per_step": percentiles([s["bytes"]["cached_refs"] for s in steps])}
     if any(s.get("dom_ms") is not None for s in steps):
         out["dom_ms"] = percentiles([s["dom_ms"] for s in steps])
+    if any(s.get("sent_ms") is not None for s in steps):
+        out["rerun_sent_ms"] = percentiles([s["sent_ms"] for s in steps])
+        out["first_answer_ms"] = percentiles([s["answer_ms"] for s in steps])
+        out["last_answer_ms"] = percentiles([s["last_ms"] for s in steps])
     if any(s.get("url_ms") is not None for s in steps):
         out["url_ms"] = percentiles([s["url_ms"] for s in steps])
         out["heading_ms"] = percentiles([s["heading_ms"] for s in steps])
@@ -253,15 +265,23 @@ def run_target(browser, *, name: str, claims_path: Path, kind: str, view: str, s
     result = {"target": name, "kind": kind, "claims": len(claims.claims), "districts": len(claims.districts)}
     t0 = time.monotonic()
     with streamlit_server(claims_path, script=script, env=env, timeout=90) as url:
-        log(f"  {name}/{kind}: server up in {time.monotonic() - t0:.1f} s; first paint (cold)")
-        result["first_cold"] = first_paint(browser, url, claims, kind, view, start)
-        warm = []
+        log(f"  {name}/{kind}: server up in {time.monotonic() - t0:.1f} s; first paint")
+        # Cold: the first page after the server started (nothing cached anywhere). Then, in
+        # fresh browsers: a new visitor (server warm, browser cache empty) and the same
+        # visitor's second navigation (browser cache warm too).
+        cold, *_ = first_paint(browser, url, claims, kind, view, start, navigations=1)
+        visitors, warm = [], []
         for _ in range(warm_repeats):
-            warm.append(first_paint(browser, url, claims, kind, view, start))
-        result["first_warm_all"] = warm
+            first, second = first_paint(browser, url, claims, kind, view, start, navigations=2)
+            visitors.append(first)
+            warm.append(second)
+        result["first_cold"] = cold
+        result["first_visitor_all"], result["first_warm_all"] = visitors, warm
+        result["first_visitor"] = sorted(visitors, key=lambda r: r["map"])[len(visitors) // 2]
         result["first_warm"] = sorted(warm, key=lambda r: r["map"])[len(warm) // 2]
-        log(f"  {name}/{kind}: first paint cold {result['first_cold']['map']:.2f} s, "
-            f"warm {result['first_warm']['map']:.2f} s; scrubbing {steps} steps")
+        log(f"  {name}/{kind}: first paint cold {cold['map']:.2f} s, new visitor "
+            f"{result['first_visitor']['map']:.2f} s, warm {result['first_warm']['map']:.2f} s; "
+            f"scrubbing {steps} steps")
         run = scrub(browser, url, claims, kind, view, start, moves_for(steps), follow=kind == "ours")
         result["scrub"] = run
         result["summary"] = summarise(run)
