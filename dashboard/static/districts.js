@@ -154,14 +154,21 @@
   // folium's highlight resets a feature to layer.options.style on mouseout: keep that current.
   layer.options.style = function (feature) { return styleOf(rowOf[feature.properties.pcode]); };
 
+  // What each path was last styled as (holder, selected): a step of the slider restyles only
+  // the districts whose holder changed, not all of them (at 399 districts, most of the cost).
+  var styled = new Array(n).fill(null);
   function paint() {
     var next = statesAt(state.view, state.day);
     state.holders = next.holders;
     state.rests = next.rests;
     for (var i = 0; i < n; i++) {
       if (!paths[i]) continue;
-      paths[i].setStyle(styleOf(i));
-      if (paths[i]._path) paths[i]._path.setAttribute("data-holder", holderName(i));
+      var look = state.holders[i] + (state.selected === i ? "/selected" : "");
+      if (styled[i] !== look) {
+        styled[i] = look;
+        paths[i].setStyle(styleOf(i));
+        if (paths[i]._path) paths[i]._path.setAttribute("data-holder", holderName(i));
+      }
       if (paths[i].isTooltipOpen && paths[i].isTooltipOpen()) paths[i].setTooltipContent(tooltip(i));
     }
     var title = document.getElementById("legend-title");
