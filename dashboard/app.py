@@ -75,7 +75,8 @@ st.caption("District by district and day by day: what the Taliban claimed, what 
 left, right = st.columns([5, 2])
 with left:
     view = st.segmented_control("Whose claims", views, key="view", required=True,
-                                format_func=lambda v: view_label(claims, v).removesuffix(" claims"))
+                                format_func=lambda v: page.markdown_text(
+                                    view_label(claims, v).removesuffix(" claims")))
     back, play, forward = st.columns(3)
     previous_day = page.neighbour_claim_day(claims, view, st.session_state.date, -1)
     next_day = page.neighbour_claim_day(claims, view, st.session_state.date, +1)

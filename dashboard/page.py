@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +123,11 @@ def neighbour_claim_day(claims: ClaimSet, view: str, iso: str, step: int) -> str
     if not found:
         return None
     return found[-1] if step < 0 else found[0]
+
+
+def markdown_text(text: str) -> str:
+    """Text shown literally where Streamlit renders Markdown (widget labels): escape its syntax."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$])", r"\\\1", text)
 
 
 def holder_label(claims: ClaimSet, holder: str) -> str:

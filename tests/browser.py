@@ -59,11 +59,8 @@ def slider(page):
 
 
 def wait_for_idle(page, timeout: float = 15_000):
-    """Wait until Streamlit has finished the current rerun."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=timeout)
+    """Wait until no element is marked stale (Streamlit marks them while a rerun is under way)."""
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
     page.wait_for_timeout(150)
 
 

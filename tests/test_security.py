@@ -307,3 +307,23 @@ def settle(page, timeout: float = 30_000):
         """() => { const app = document.querySelector('[data-testid="stApp"]');
                    return app && app.dataset.testScriptState === 'notRunning'
                      && !document.querySelector('[data-stale="true"]'); }""", timeout=timeout)
+
+
+def test_a_session_with_another_host_name_is_refused(repo_claims):
+    """server.allowedHosts: a DNS-rebinding page (Host: evil.example) gets no session."""
+    import socket
+
+    from tests.conftest import streamlit_server
+
+    with streamlit_server(repo_claims) as url:
+        port = int(url.rsplit(":", 1)[1])
+        answers = {}
+        for host in ("evil.example", "127.0.0.1"):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                           f"Origin: http://{host}:{port}\r\nUpgrade: websocket\r\n"
+                           "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").encode())
+                answers[host] = s.recv(200).split(b"\r\n")[0].decode()
+    assert " 101 " not in answers["evil.example"], answers
+    assert " 101 " in answers["127.0.0.1"], answers
