@@ -20,18 +20,21 @@ st.set_page_config(page_title="Panjshir: claims of control", page_icon="🗺️"
 
 # -- Data: the claims file (cached on its content) and the boundaries -------------------------
 loaded = page.load(page.claims_path())
+# Always there, empty or not: the elements below keep their places in the page, so the map
+# component is never rebuilt (losing zoom and pan) when problems appear or go away.
+notices = st.container()
 if loaded.boundary_error:
-    st.error("The district boundaries could not be found, so there is no map to draw.")
-    st.code(loaded.boundary_error, language=None)
+    notices.error("The district boundaries could not be found, so there is no map to draw.")
+    notices.code(loaded.boundary_error, language=None)
     st.stop()
 if loaded.problems:
     lead = ("showing the last good version until they are fixed" if loaded.stale
             else "there is no earlier good version to show; fix these and the page will load")
-    st.error(f"`{loaded.path}` has {len(loaded.problems)} problem(s): {lead}.")
-    st.code("\n".join(str(p) for p in loaded.problems), language=None)
+    notices.error(f"`{loaded.path}` has {len(loaded.problems)} problem(s): {lead}.")
+    notices.code("\n".join(str(p) for p in loaded.problems), language=None)
 if loaded.claims is None:
-    st.info("Each line above is `file:line: what is wrong`. Edit the file and interact with the "
-            "page (or reload it) to check again. The format is described in the README.")
+    notices.info("Each line above is `file:line: what is wrong`. Edit the file and interact with the "
+                 "page (or reload it) to check again. The format is described in the README.")
     st.stop()
 claims = loaded.claims
 districts = page.districts(claims.province)

@@ -231,6 +231,8 @@ def test_an_invalid_edit_shows_its_problems_keeps_the_map_and_recovers(page, liv
     open_app(page, url, f"view=taliban&date={DATE}")
     wait_for_holders(page, expected(good, "taliban", DATE))
     settle(page)
+    component = page.frame_locator("iframe[title*='district_map']").locator("html")
+    loaded = component.get_attribute("data-map-loaded")
 
     broken = original.replace("holder: taliban", "holder: talibn", 1)
     line = original[: original.index("holder: taliban")].count("\n") + 1
@@ -247,6 +249,9 @@ def test_an_invalid_edit_shows_its_problems_keeps_the_map_and_recovers(page, liv
     wait_for_holders(page, expected(good, "taliban", next_day(day)))
     settle(page)
     assert problem.count() == 1
+    # The problems appear above the map without moving it: the same map page, never rebuilt.
+    assert page.locator("iframe[title*='district_map']").count() == 1
+    assert component.get_attribute("data-map-loaded") == loaded
 
     fixed, _ = flip_a_holder(original, good, "taliban", next_day(day, 2))
     path.write_text(fixed, encoding="utf-8")  # fixed differently: the map must show the fix
