@@ -66,14 +66,15 @@ def machine() -> dict:
 # -- 4. resolution at scale ---------------------------------------------------------------------
 
 def core(sizes: list[int], *, budget: float) -> list[dict]:
-    out, estimate = [], None
+    out, estimates = [], None
     for i, n in enumerate(sizes):
         cmd = [sys.executable, "-m", "bench.core", "--size", str(n), "--baseline-budget", str(budget)]
-        if estimate is not None:
-            cmd += ["--baseline-estimate", f"{estimate:.3f}"]
+        if estimates is not None:
+            cmd += ["--baseline-estimates", json.dumps(estimates)]
         if i == 0:
             cmd.append("--validate-timeline")
-        log(f"core: {n:,} claims" + (f" (baseline estimated {estimate:.0f} s)" if estimate else ""))
+        log(f"core: {n:,} claims" + (f" (baseline estimated {sum(estimates.values()):.0f} s)"
+                                     if estimates else ""))
         t = time.monotonic()
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
         if done.returncode:
@@ -81,11 +82,11 @@ def core(sizes: list[int], *, budget: float) -> list[dict]:
         result = json.loads(done.stdout.strip().splitlines()[-1])
         result["wall_s"] = time.monotonic() - t
         out.append(result)
-        base = result["baseline"]
         # The plain loop's cost grows with claims x districts: predict the next size from this one.
-        total = sum(base["resolve_s"].values()) if not base["skipped"] else base["estimate_s"]
         if i + 1 < len(sizes):
-            estimate = total * sizes[i + 1] / n
+            scale = sizes[i + 1] / n
+            estimates = {v: (x["resolve_s"] if x["run"] else x["estimate_s"]) * scale
+                         for v, x in result["baseline"]["views"].items()}
         log(f"core: {n:,} claims done in {result['wall_s']:.0f} s")
     return out
 

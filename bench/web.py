@@ -133,9 +133,11 @@ def page_for(browser, first: dict | None = None):
 
 
 def wait_idle(page, timeout: float = 30_000):
+    """Until no rerun is under way: no element marked stale, no "Running" status."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        "() => !document.querySelector('[data-stale=\"true\"]') &&"
+        " !(document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        "   && document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running'))",
         timeout=timeout)
     page.wait_for_timeout(200)
 
@@ -177,9 +179,15 @@ def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: li
         page.wait_for_function("() => window.__bench.first && window.__bench.first.map",
                                timeout=timeout * 1000 * 3, polling=50)
         wait_idle(page)
-        page.evaluate("kind => window.__bench.zoomPan(kind)", kind)
-        page.wait_for_timeout(300)
-        before = page.evaluate("kind => window.__bench.view(kind)", kind)
+        # Zoom in and pan as a user would; make sure it took (a map rebuilt meanwhile loses it).
+        for _ in range(5):
+            initial = page.evaluate("kind => window.__bench.view(kind)", kind)
+            page.evaluate("kind => window.__bench.zoomPan(kind)", kind)
+            page.wait_for_timeout(300)
+            wait_idle(page)
+            before = page.evaluate("kind => window.__bench.view(kind)", kind)
+            if initial and before and before[2] == initial[2] + 1:
+                break
         slider = page.locator(".st-key-date input[type=range]")
         slider.focus()
         index = days.index(start)
