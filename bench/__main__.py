@@ -46,10 +46,13 @@ def machine() -> dict:
         pass
     from bench.web import chromium_version
 
-    def version(module):
+    def version(distribution):
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as installed
+
         try:
-            return __import__(module).__version__
-        except Exception:  # noqa: BLE001
+            return installed(distribution)
+        except PackageNotFoundError:
             return "?"
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
@@ -59,7 +62,7 @@ def machine() -> dict:
     return {"date": dt.datetime.now().isoformat(timespec="seconds"), "nproc": os.cpu_count(),
             "cpu": cpu, "chromium": chromium_version(), "python": platform.python_version(),
             "streamlit": version("streamlit"), "folium": version("folium"),
-            "streamlit_folium": version("streamlit_folium"),
+            "streamlit_folium": version("streamlit-folium"),
             "commit": commit + ("+changes" if dirty else ""), "loadavg_start": os.getloadavg()}
 
 
