@@ -9,8 +9,9 @@
 4. Resolution at scale (1k ... 1M claims, each size in its own process) against the plain
    per-district loop of ``tests/reference.py``.
 
-Prints a table and writes JSON (``bench/results/latest.json``). Not part of the test suite;
-about 6-9 minutes on 2 cores (``--quick``: about 2). Timings are never asserted.
+Prints Markdown tables and writes JSON (``bench/results/latest.json``; ``--quick`` writes
+``bench/results/quick.json``). Not part of the test suite; about 5-6 minutes on an idle
+2-CPU machine (``--quick``: about 2). Timings are never asserted.
 """
 
 from __future__ import annotations
@@ -131,8 +132,12 @@ def main(argv=None) -> int:
                         help="skip the plain-loop baseline where it would take longer (seconds)")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-core", action="store_true")
-    parser.add_argument("-o", "--output", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument("-o", "--output", type=Path, default=None,
+                        help="where to write the JSON (default bench/results/latest.json; "
+                             "with --quick, bench/results/quick.json, git-ignored)")
     args = parser.parse_args(argv)
+    if args.output is None:
+        args.output = RESULTS / ("quick.json" if args.quick else "latest.json")
     steps = args.steps or (8 if args.quick else 32)
     sizes = [int(s) for s in (args.sizes or ("1000,10000" if args.quick else
                                               "1000,10000,100000,1000000")).split(",")]
