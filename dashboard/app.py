@@ -106,6 +106,9 @@ with left:
     st.caption(f"[{ATTRIBUTION}]({ATTRIBUTION_URL}). Hatched: contested (the claims disagree, or "
                "fighting is claimed). Dashed grey: no claim yet.")
 
+# The URL first: it should follow the slider as soon as possible, not after the chart.
+st.query_params.from_dict({k: v for k, v in {"view": view, "date": date,
+                                             "district": st.session_state.district}.items() if v})
 snapshot = resolve(claims, view=view, on=date)
 
 with right:
@@ -155,8 +158,6 @@ three.download_button("Map (standalone HTML)",
 st.caption(f"Claims: `{loaded.path}` ({len(claims.claims)} claims, {len(claims.sources)} sources). "
            f"{boundaries.ATTRIBUTION}.")
 
-st.query_params.from_dict({k: v for k, v in
-                           {"view": view, "date": date, "district": district}.items() if v})
 if st.session_state.get("playing"):
     time.sleep(0.6)
     st.rerun()
