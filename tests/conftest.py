@@ -97,3 +97,12 @@ def output_dir(request) -> Path:
 def repo_claims() -> Path:
     """The repository's claims file (``$DASHBOARD_CLAIMS`` overrides, as for the app)."""
     return Path(os.environ.get("DASHBOARD_CLAIMS") or ROOT / "claims.yaml")
+
+
+@pytest.fixture
+def claims_file(tmp_path, repo_claims, monkeypatch):
+    """A copy of the repository's claims that a test may break; the app reads it."""
+    path = tmp_path / "claims.yaml"
+    shutil.copy(repo_claims, path)
+    monkeypatch.setenv("DASHBOARD_CLAIMS", str(path))
+    return path

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.claims import read_claims
@@ -12,15 +10,6 @@ from dashboard.control import resolve
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
-
-
-@pytest.fixture
-def claims_file(tmp_path, repo_claims, monkeypatch):
-    """A copy of the repository's claims that a test may break; the app reads it."""
-    path = tmp_path / "claims.yaml"
-    shutil.copy(repo_claims, path)
-    monkeypatch.setenv("DASHBOARD_CLAIMS", str(path))
-    return path
 
 
 def run(query: dict | None = None) -> AppTest:

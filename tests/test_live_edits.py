@@ -63,14 +63,6 @@ def colour(claims, holder: str) -> str:
 
 
 # -- AppTest: an edit that takes away the session's view or day ---------------------------------
-@pytest.fixture
-def claims_file(tmp_path, repo_claims, monkeypatch):
-    path = tmp_path / "claims.yaml"
-    shutil.copy(repo_claims, path)
-    monkeypatch.setenv("DASHBOARD_CLAIMS", str(path))
-    return path
-
-
 def run_app(query: dict) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in query.items():
