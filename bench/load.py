@@ -40,31 +40,13 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MAX_SESSIONS = 200          # hard caps, whatever the options say
 MAX_SECONDS = 600
 FIND_MAX_BUDGET = 600       # --find-max stops stepping up after this many seconds in all
 
-# In the page: has the rerun for (view, date) finished, and does the map show `want`?
-SETTLED_JS = """([view, date, want]) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.dataset.testScriptState !== "notRunning") return false;
-  if (app.dataset.testConnectionState && app.dataset.testConnectionState !== "CONNECTED") return false;
-  if (document.querySelector('[data-stale="true"]')) return false;
-  const q = new URLSearchParams(location.search);
-  if (q.get("view") !== view || q.get("date") !== date) return false;
-  const outer = document.querySelector("iframe[title*='district_map']");
-  const inner = outer && outer.contentDocument && outer.contentDocument.getElementById("map");
-  const doc = inner && inner.contentDocument;
-  if (!doc) return false;
-  const paths = doc.querySelectorAll("path[data-pcode]");
-  if (paths.length !== Object.keys(want).length) return false;
-  for (const p of paths) if (want[p.dataset.pcode] !== p.dataset.holder) return false;
-  return true;
-}"""
 # In the page: does the map show `want` (it follows the slider and the view in the browser)?
 MAP_JS = """(want) => {
   const outer = document.querySelector("iframe[title*='district_map']");
@@ -76,6 +58,16 @@ MAP_JS = """(want) => {
   for (const p of paths) if (want[p.dataset.pcode] !== p.dataset.holder) return false;
   return true;
 }"""
+# In the page: has the rerun for (view, date) finished, and does the map show `want`?
+SETTLED_JS = """([view, date, want]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.dataset.testScriptState !== "notRunning") return false;
+  if (app.dataset.testConnectionState && app.dataset.testConnectionState !== "CONNECTED") return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  const q = new URLSearchParams(location.search);
+  if (q.get("view") !== view || q.get("date") !== date) return false;
+  return (%s)(want);
+}""" % MAP_JS
 PROBLEMS_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const out = [];
