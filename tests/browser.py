@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from playwright.sync_api import Error as PlaywrightError
+
 MAP_FRAME = "iframe[title*='district_map']"
 
 
@@ -33,10 +35,19 @@ def fills(page) -> dict[str, str]:
 
 
 def wait_for_holders(page, expected: dict[str, str], timeout: float = 20.0) -> float:
-    """Wait until the map shows ``expected``; return the seconds it took."""
+    """Wait until the map shows ``expected``; return the seconds it took.
+
+    New data gives the map frame a new page, and a read that meets the frame mid-load fails with
+    "execution context was destroyed"; that is a map not drawn yet, so the wait goes on.
+    """
     start = time.monotonic()
     while True:
-        now = holders(page)
+        try:
+            now = holders(page)
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error) and "detached" not in str(error):
+                raise
+            now = None
         if now == expected:
             return time.monotonic() - start
         if time.monotonic() - start > timeout:
