@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import boundaries, export
 from .claims import read_claims
-from .control import resolve, timeline
+from .control import district_timeline, resolve, timeline
 from .gazetteer import boundary_gazetteer
 from .problems import ClaimsError
 
@@ -63,6 +63,8 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("timeline", help="districts per holder on each date something changes")
     common(p)
     p.add_argument("--view", required=True, help="a side id, independent or combined")
+    p.add_argument("--districts", action="store_true",
+                   help="each district's holder (one column per district) instead of counts")
     p.add_argument("--format", choices=FORMATS["timeline"], default="csv")
     p.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
     p = commands.add_parser("render", help="a standalone HTML map of a snapshot (works offline)")
@@ -102,8 +104,13 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     if args.command == "timeline":
-        frame = timeline(claims, view=args.view)
-        text = export.timeline_csv(frame) if args.format == "csv" else export.timeline_json(frame)
+        if args.districts:
+            frame = district_timeline(claims, view=args.view)
+            text = (export.district_timeline_csv if args.format == "csv"
+                    else export.district_timeline_json)(frame, claims)
+        else:
+            frame = timeline(claims, view=args.view)
+            text = export.timeline_csv(frame) if args.format == "csv" else export.timeline_json(frame)
         return _emit(text, args.output)
 
     snapshot = resolve(claims, view=args.view, on=args.date)

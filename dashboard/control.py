@@ -109,6 +109,28 @@ def timeline(claims: ClaimSet, *, view: str) -> pd.DataFrame:
     return ledger(claims).timeline(view)
 
 
+def district_timeline(claims: ClaimSet, *, view: str) -> pd.DataFrame:
+    """Every district's holder on each date on which any of them changes in ``view``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Column ``date`` (datetime.date), then one column per district, named by P-code,
+        holding its holder's id (a side, ``contested`` or ``unknown``).
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North"]),
+    ...                   ("2021-09-04", "blue", "blue", ["North"])])
+    >>> district_timeline(cs, view="combined")[["date", "XX0101", "XX0102"]].to_dict("records")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'date': datetime.date(2021, 9, 3), 'XX0101': 'red', 'XX0102': 'unknown'},
+     {'date': datetime.date(2021, 9, 4), 'XX0101': 'contested', 'XX0102': 'unknown'}]
+    """
+    return ledger(claims).district_timeline(view)
+
+
 def ledger(claims: ClaimSet) -> Ledger:
     """The compiled form of a claim set, built once and kept with it."""
     cached = claims.__dict__.get("_ledger")
@@ -319,6 +341,21 @@ class Ledger:
                 out.append((dt.date(1970, 1, 1) + dt.timedelta(days=int(days[i])), d, *state))
         out.sort(key=lambda row: (row[0], row[1]))
         return out
+
+    def district_timeline(self, view: str) -> pd.DataFrame:
+        """See :func:`district_timeline`."""
+        state = [self.holders[self.unknown]] * len(self.pcodes)
+        rows: list[list] = []
+        for day, district, holder, _ in self.history(view):
+            state[district] = self.holders[holder]
+            if rows and rows[-1][0] == day:
+                rows[-1][1:] = state
+            else:
+                rows.append([day, *state])
+        # A day whose changes cancel out (taken and retaken) is no change date.
+        kept = [row for i, row in enumerate(rows)
+                if row[1:] != (rows[i - 1][1:] if i else [self.holders[self.unknown]] * len(state))]
+        return pd.DataFrame(kept, columns=["date", *self.pcodes])
 
     def _claim_days(self, view: str | None) -> np.ndarray:
         """Each claim's day (days since 1970), for the claims of ``view`` (all for combined)."""

@@ -72,6 +72,20 @@ def timeline_json(frame: pd.DataFrame) -> str:
     return json.dumps(rows, indent=1)
 
 
+def district_timeline_csv(frame: pd.DataFrame, claims: ClaimSet) -> str:
+    """One column per district, headed by its English name (with its P-code where names repeat)."""
+    names = {d.pcode: d.name for d in claims.districts}
+    repeated = {n for n in names.values() if list(names.values()).count(n) > 1}
+    return frame.rename(columns={p: f"{n} ({p})" if n in repeated else n for p, n in names.items()}) \
+        .to_csv(index=False, lineterminator="\n")
+
+
+def district_timeline_json(frame: pd.DataFrame, claims: ClaimSet) -> str:
+    rows = [{"date": r.pop("date").isoformat(), "holders": r} for r in frame.to_dict("records")]
+    return json.dumps({"districts": {d.pcode: d.name for d in claims.districts}, "rows": rows},
+                      indent=1, ensure_ascii=False)
+
+
 def map_html(snapshot: Snapshot, districts, claims: ClaimSet, *, basemap: str = "none") -> str:
     """A standalone HTML map of the snapshot that works with no network."""
     return standalone_html(build_map(snapshot, districts, claims, basemap=basemap, engine=False))

@@ -239,6 +239,21 @@ def test_timeline_json(capsys, claims_file):
                                 "counts": {"taliban": 0, "nrf": 7, "contested": 0, "unknown": 0}}]
 
 
+def test_timeline_by_district(capsys, claims_file):
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "combined",
+                         "--districts")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == ["date,Bazarak,Rukha,Dara,Khenj,Anawa,Shutul,Paryan",
+                                "2021-09-05,nrf,nrf,contested,contested,contested,contested,contested"]
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "taliban",
+                         "--districts", "--format", "json")
+    document = json.loads(out)
+    assert document["districts"]["AF0801"] == "Bazarak"
+    assert document["rows"] == [{"date": "2021-09-05", "holders": {
+        "AF0801": "nrf", "AF0802": "nrf", "AF0803": "taliban", "AF0804": "taliban", "AF0805": "taliban",
+        "AF0806": "taliban", "AF0807": "taliban"}}]
+
+
 # ------------------------------------------------------------------------------------ render
 
 def test_render_writes_a_standalone_map(capsys, claims_file, tmp_path):

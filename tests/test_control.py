@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.claims import Claim, check_claims
-from dashboard.control import COMBINED, ledger, resolve, timeline
+from dashboard.claims import Claim, check_claims, read_claims
+from dashboard.control import COMBINED, district_timeline, ledger, resolve, timeline
 from dashboard.testing import TINY_DISTRICTS, tiny_claims, tiny_gazetteer
 from tests.reference import reference_resolve
 
@@ -310,6 +310,33 @@ def test_timeline_omits_a_day_whose_counts_do_not_change():
                             ("2021-09-05", "red", "blue", ["North"]),
                             ("2021-09-05", "red", "red", ["South"])])
     assert rows_of(timeline(claimset, view="red")) == [("2021-09-03", 1, 1, 0, 1)]
+
+
+def test_district_timeline_keeps_a_swap_the_counts_hide():
+    claimset = tiny_claims([("2021-09-03", "red", "red", ["North"]),
+                            ("2021-09-03", "red", "blue", ["South"]),
+                            ("2021-09-05", "red", "blue", ["North"]),
+                            ("2021-09-05", "red", "red", ["South"]),
+                            ("2021-09-07T10:00", "red", "red", ["North"]),   # taken and retaken:
+                            ("2021-09-07T14:00", "red", "blue", ["North"])])  # no change
+    frame = district_timeline(claimset, view="red")
+    assert list(frame.columns) == ["date", "XX0101", "XX0102", "XX0103"]
+    assert [tuple(r) for r in frame.itertuples(index=False)] == [
+        (dt.date(2021, 9, 3), "red", "blue", "unknown"),
+        (dt.date(2021, 9, 5), "blue", "red", "unknown"),
+    ]
+    assert len(district_timeline(claimset, view="blue")) == 0
+
+
+@pytest.mark.parametrize("view", ["taliban", "nrf", "independent", "combined"])
+def test_district_timeline_agrees_with_resolve_on_every_claim_day(repo_claims, view):
+    repo_claims = read_claims(repo_claims)
+    frame = district_timeline(repo_claims, view=view)
+    rows = {r["date"]: r for r in frame.to_dict("records")}
+    state = {p: "unknown" for p in frame.columns[1:]}
+    for day in ledger(repo_claims).claim_dates():
+        state = {p: rows[day][p] for p in state} if day in rows else state
+        assert state == resolve(repo_claims, view=view, on=day).holders(), day
 
 
 # ----------------------------------------------------------------------- ledger.history

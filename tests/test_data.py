@@ -141,12 +141,20 @@ EXPECTED = {
     ("2021-09-05", "independent"): "CNNNTCC",
     ("2021-09-05", "combined"): "CNCCCCC",
     # 09-06: Mujahid: completely conquered. NRF: Nazary (Bazarak mostly NRF: C; "haven't
-    # captured": N), then Massoud and al-Hayat: still fighting (C). Independent: AP witnesses
-    # (all T), Taliban at the governor's compound (Bazarak T).
+    # captured": N), then Massoud and al-Hayat: still fighting (C), then pro-resistance tweets:
+    # the leadership left Bazarak for higher ground (Bazarak T, the first NRF-side concession).
+    # Independent: AP witnesses (all T), Taliban at the governor's compound (Bazarak T). So
+    # every voice has the Taliban in Bazarak: combined T there.
     ("2021-09-06", "taliban"): "TTTTTTT",
-    ("2021-09-06", "nrf"): "CCCCCCC",
+    ("2021-09-06", "nrf"): "TCCCCCC",
     ("2021-09-06", "independent"): "TTTTTTT",
-    ("2021-09-06", "combined"): "CCCCCCC",
+    ("2021-09-06", "combined"): "TCCCCCC",
+    # 09-08: Nazary on CNN: the Taliban hold only the main road and the provincial centre.
+    ("2021-09-08", "nrf"): "TCCCCCC",
+    ("2021-09-08", "combined"): "TCCCCCC",
+    # 09-14: Nazary (WhatsApp): the NRF holds the province (N), so Bazarak is contested again.
+    ("2021-09-14", "nrf"): "NNNNNNN",
+    ("2021-09-14", "combined"): "CCCCCCC",
     # 2022-05-07: Mujahid denies any fighting (T) and Khorasani keeps Dara/Abshar (T). NRF: side
     # gorges (10-2021, C), Anaba ambush (03-2022, C), AbdullahKhel/Abshar besieged (C).
     # Independent: still the September 2021 picture (AP, NYT: T).
@@ -188,3 +196,17 @@ def test_other_issue_constraint_on_2021_09_05(claims):
     assert {p for p, h in taliban.items() if h == "nrf"} == {"AF0801", "AF0802"}
     assert {p for p, h in taliban.items() if h == "taliban"} == ALL - {"AF0801", "AF0802"}
     assert set(resolve(claims, view="nrf", on=dt.date(2021, 9, 5)).holders().values()) == {"nrf"}
+
+
+def test_combined_view_shows_the_contest_in_the_first_week_of_september(claims):
+    """Must show: in the combined view districts go from nrf to contested to taliban, 09-01..09-07."""
+    days = [dt.date(2021, 8, 31) + dt.timedelta(days=n) for n in range(8)]
+    states = [resolve(claims, view="combined", on=day).holders() for day in days]
+    went = set()
+    for pcode in ALL:
+        sequence = [s[pcode] for s in states]
+        firsts = {h: sequence.index(h) for h in ("nrf", "contested", "taliban") if h in sequence}
+        if len(firsts) == 3 and firsts["nrf"] < firsts["contested"] < firsts["taliban"]:
+            went.add(pcode)
+    assert went == {PCODE["Bazarak"]}
+
