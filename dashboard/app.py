@@ -84,14 +84,14 @@ with left:
     previous_day = page.neighbour_claim_day(claims, view, st.session_state.date, -1)
     next_day = page.neighbour_claim_day(claims, view, st.session_state.date, +1)
     if back.button("Previous claim", icon=":material/skip_previous:", disabled=previous_day is None,
-                   use_container_width=True, key="previous"):
+                   width="stretch", key="previous"):
         st.session_state.date, st.session_state.playing = previous_day, False
     if forward.button("Next claim", icon=":material/skip_next:", disabled=next_day is None,
-                      use_container_width=True, key="next"):
+                      width="stretch", key="next"):
         st.session_state.date, st.session_state.playing = next_day, False
     playing = st.session_state.get("playing", False)
     if play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else
-                   ":material/play_arrow:", use_container_width=True, key="play"):
+                   ":material/play_arrow:", width="stretch", key="play"):
         st.session_state.playing = playing = not playing
         if playing and st.session_state.date == days[-1]:
             st.session_state.date = days[0]
@@ -136,8 +136,9 @@ with right:
             for c in changes))
 
 st.subheader("Districts per holder over time")
-chart = page.timeline_chart(claims, view=view, on=date, key_dates=page.claim_days(claims, view))
-st.altair_chart(chart, on_select="rerun", key="chart", use_container_width=True)
+st.vega_lite_chart(page.timeline_rule(date), page.timeline_chart(
+    claims, view=view, key_dates=page.claim_days(claims, view)), on_select="rerun", key="chart",
+    width="stretch")
 st.caption("Ticks mark the days with claims; click one to jump there.")
 
 if district:

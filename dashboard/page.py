@@ -208,21 +208,27 @@ def claims_made(claims: ClaimSet, made) -> str:
     return f'{PANEL_STYLE}<ul class="claims-panel made">{"".join(items)}</ul>'
 
 
-def timeline_chart(claims: ClaimSet, *, view: str, on: str, key_dates: list[str]) -> alt.Chart:
-    """Districts per holder over time, a rule at the selected date; a click picks a date."""
-    # Only the rule moves with the date: the other layers are built once per claims and view
-    # (kept with the claims, like their ledger), as building them is most of a rerun's time.
-    layers = claims.__dict__.setdefault("_timeline_layers", {})
+def timeline_chart(claims: ClaimSet, *, view: str, key_dates: list[str]) -> dict:
+    """Districts per holder over time as a Vega-Lite spec; a click on a tick picks a date.
+
+    The rule at the selected date reads the chart's main data (:func:`timeline_rule`), which
+    ``st.vega_lite_chart`` sends beside the spec. The spec itself does not depend on the date,
+    so a step of the slider leaves it unchanged and the browser only moves the rule instead of
+    building the chart again (which was most of the browser's work per step on 399 districts).
+    """
+    specs = claims.__dict__.setdefault("_timeline_specs", {})
     key = (view, tuple(key_dates))
-    if key not in layers:
-        layers[key] = _timeline_layers(claims, view, key_dates)
-    area, points = layers[key]
-    rule = alt.Chart(pd.DataFrame({"date": [pd.Timestamp(on)]})).mark_rule(
-        color="black", strokeWidth=2).encode(x="date:T")
-    return (area + points + rule).properties(height=180)
+    if key not in specs:
+        specs[key] = _timeline_spec(claims, view, key_dates)
+    return specs[key]
 
 
-def _timeline_layers(claims: ClaimSet, view: str, key_dates: list[str]) -> tuple[alt.Chart, alt.Chart]:
+def timeline_rule(on: str) -> pd.DataFrame:
+    """The chart's main data: the selected date, which the rule layer draws."""
+    return pd.DataFrame({"date": [on]})
+
+
+def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str]) -> dict:
     frame = timeline(claims, view=view)
     last = max(c.date for c in claims.claims)
     if frame.empty:
@@ -230,19 +236,32 @@ def _timeline_layers(claims: ClaimSet, view: str, key_dates: list[str]) -> tuple
     # Carry the last state to the end of the range so the steps span the whole slider.
     frame = pd.concat([frame, frame.tail(1).assign(date=last)], ignore_index=True)
     long = frame.melt("date", var_name="holder", value_name="districts")
-    long["date"] = pd.to_datetime(long["date"])
+    # ISO dates, read by Vega-Lite as UTC midnight, on a UTC scale: the same day in every
+    # browser's time zone, for the areas, the ticks and the rule alike.
+    long["date"] = [d.isoformat() for d in long["date"]]
     long["label"] = [holder_label(claims, h) for h in long["holder"]]
     domain, colors = holder_colors(claims)
+    # A fixed domain: otherwise the rule's date is part of the x scale's extent, and moving the
+    # rule would redraw every mark.
+    ends = [alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True)
+            for d in (frame["date"].iloc[0], last)]
+    x = alt.X("date:T", title=None, scale=alt.Scale(type="utc", domain=ends))
     pick = alt.selection_point(name="pick", fields=["date"], on="click", nearest=True)
-    base = alt.Chart(long).encode(x=alt.X("date:T", title=None))
-    area = base.mark_area(interpolate="step-after", opacity=0.85).encode(
-        y=alt.Y("districts:Q", stack=True, title="districts"),
+    area = alt.Chart(long).mark_area(interpolate="step-after", opacity=0.85).encode(
+        x=x, y=alt.Y("districts:Q", stack=True, title="districts"),
         color=alt.Color("holder:N", scale=alt.Scale(domain=domain, range=colors),
                         legend=alt.Legend(orient="bottom", title=None, labelExpr=_legend_expr(claims))),
-        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "label:N", "districts:Q"])
-    points = alt.Chart(pd.DataFrame({"date": pd.to_datetime(key_dates)})).mark_tick(
-        color="#333", thickness=1, size=8).encode(x="date:T", y=alt.value(0)).add_params(pick)
-    return area, points
+        tooltip=[alt.Tooltip("utcyearmonthdate(date):T", title="date", format="%Y-%m-%d"),
+                 "label:N", "districts:Q"])
+    points = alt.Chart(pd.DataFrame({"date": list(key_dates)})).mark_tick(
+        color="#333", thickness=1, size=8).encode(x=x, y=alt.value(0)).add_params(pick)
+    rule = alt.Chart().mark_rule(color="black", strokeWidth=2).encode(x=x)
+    with alt.data_transformers.enable("default", max_rows=None):
+        spec = alt.layer(area, points, rule).properties(height=180).to_dict()
+    # The rule draws the main data, so its layer has none of its own; and no theme sizes.
+    spec["datasets"].pop(spec["layer"][2].pop("data")["name"], None)
+    spec.pop("config", None)
+    return spec
 
 
 def _legend_expr(claims: ClaimSet) -> str:

@@ -124,3 +124,24 @@ def test_missing_boundaries_say_where_they_looked(claims_file, tmp_path, monkeyp
     assert not at.exception
     assert "boundaries could not be found" in at.error[0].value
     assert "also-nowhere" in at.code[0].value
+
+
+def test_a_date_step_moves_only_the_charts_rule(claims_file):
+    """The chart's spec (and its areas and ticks) stay the same; only the rule's date, its main
+    data, changes, so the browser moves the rule without building the chart again."""
+    import io
+
+    import pyarrow as pa
+
+    def chart(at):
+        proto = at.get("vega_lite_chart")[0].proto
+        rule = pa.ipc.open_stream(io.BytesIO(proto.data.data)).read_pandas()
+        return proto.spec, sorted((d.name, d.data.data) for d in proto.datasets), list(rule["date"])
+
+    at = run({"view": "taliban", "date": "2021-09-05"})
+    spec, datasets, rule = chart(at)
+    assert rule == ["2021-09-05"]
+    at.select_slider(key="date").set_value("2021-09-06").run()
+    assert chart(at) == (spec, datasets, ["2021-09-06"])
+    at.segmented_control(key="view").set_value("nrf").run()
+    assert chart(at)[1] != datasets  # another view: other areas and ticks
