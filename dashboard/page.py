@@ -277,7 +277,7 @@ def _js(text: str) -> str:
 
 
 def picked_date(selection) -> str | None:
-    """The date clicked on the chart, from ``st.altair_chart(..., on_select="rerun")``'s state."""
+    """The date clicked on the chart, from ``st.vega_lite_chart(..., on_select="rerun")``'s state."""
     try:
         points = selection["selection"]["pick"]
         value = points[0]["date"]
