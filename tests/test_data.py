@@ -141,7 +141,8 @@ EXPECTED = {
     ("2021-09-05", "independent"): "CNNNTCC",
     ("2021-09-05", "combined"): "CNCCCCC",
     # 09-06: Mujahid: completely conquered. NRF: Nazary (Bazarak mostly NRF: C; "haven't
-    # captured": N), then Massoud and al-Hayat: still fighting (C), then pro-resistance tweets:
+    # captured": N), @nrfafg's denial (N), then Massoud and al-Hayat: still fighting (C), then
+    # pro-resistance tweets:
     # the leadership left Bazarak for higher ground (Bazarak T, the first NRF-side concession).
     # Independent: AP witnesses (all T), Taliban at the governor's compound (Bazarak T). So
     # every voice has the Taliban in Bazarak: combined T there.
