@@ -20,7 +20,7 @@ import streamlit as st
 from . import boundaries
 from .claims import CONTESTED, UNKNOWN, ClaimSet, check_claims
 from .cli import default_claims
-from .control import COMBINED, ledger, resolve, timeline
+from .control import ledger, resolve, timeline
 from .maps import BASEMAPS, UNKNOWN_COLOR, build_map, standalone_html, view_label
 from .problems import Problem
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from streamlit.testing.v1 import AppTest
 
 from dashboard.claims import read_claims
