@@ -6,6 +6,7 @@ Only text is made here; the command line and the page decide where it goes.
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pandas as pd
 
@@ -75,7 +76,7 @@ def timeline_json(frame: pd.DataFrame) -> str:
 def district_timeline_csv(frame: pd.DataFrame, claims: ClaimSet) -> str:
     """One column per district, headed by its English name (with its P-code where names repeat)."""
     names = {d.pcode: d.name for d in claims.districts}
-    repeated = {n for n in names.values() if list(names.values()).count(n) > 1}
+    repeated = {n for n, times in Counter(names.values()).items() if times > 1}
     return frame.rename(columns={p: f"{n} ({p})" if n in repeated else n for p, n in names.items()}) \
         .to_csv(index=False, lineterminator="\n")
 
