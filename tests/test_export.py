@@ -6,6 +6,7 @@ Everything here runs on the fixture province XX01 (three squares), with no bound
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -15,7 +16,7 @@ from shapely.geometry import box, shape
 
 from dashboard import export
 from dashboard.claims import check_claims
-from dashboard.control import resolve, timeline
+from dashboard.control import district_timeline, resolve, timeline
 from dashboard.maps import ATTRIBUTION
 from dashboard.testing import tiny_gazetteer
 
@@ -118,6 +119,27 @@ def test_timeline_csv_and_json(claims):
         {"date": "2021-09-04", "counts": {"red": 1, "blue": 0, "contested": 1, "unknown": 1}},
         {"date": "2021-09-05", "counts": {"red": 0, "blue": 0, "contested": 2, "unknown": 1}},
     ]
+
+
+def test_district_timeline_csv_and_json(claims):
+    frame = district_timeline(claims, view="combined")
+    assert export.district_timeline_csv(frame, claims) == (
+        "date,North,South,East\n"
+        "2021-09-03,red,red,unknown\n"
+        "2021-09-04,red,contested,unknown\n"
+        "2021-09-05,contested,contested,unknown\n")
+    document = json.loads(export.district_timeline_json(frame, claims))
+    assert document["districts"] == {"XX0101": "North", "XX0102": "South", "XX0103": "East"}
+    assert document["rows"][0] == {"date": "2021-09-03",
+                                   "holders": {"XX0101": "red", "XX0102": "red", "XX0103": "unknown"}}
+
+
+def test_district_timeline_csv_tells_apart_districts_of_the_same_name(claims):
+    # A country has several districts of one name (Afghanistan: Qara Bagh, Surobi, Kohistan...).
+    same = dataclasses.replace(claims, districts=tuple(
+        dataclasses.replace(d, name="Centre") if d.pcode != "XX0103" else d for d in claims.districts))
+    header = export.district_timeline_csv(district_timeline(claims, view="red"), same).splitlines()[0]
+    assert header == "date,Centre (XX0101),Centre (XX0102),East"
 
 
 def test_empty_timeline(claims):
