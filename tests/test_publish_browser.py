@@ -429,3 +429,49 @@ def test_render_opens_the_engine_at_its_view_and_date(page, tmp_path, repo_claim
     assert (root.get_attribute("data-view"), root.get_attribute("data-date")) == ("nrf", "2021-09-07")
     wait_fills(page, expected(claims, "nrf", "2021-09-07"))
     assert page.evaluate("location.hash") == ""  # a single page does not write the URL
+
+
+def test_the_engine_api_reports_changes_at_a_bounded_rate(page, site, claims):
+    open_site(page, (site / "index.html").as_uri() + "#view=nrf&date=2021-09-01")
+    # A second engine on the same page, as the Streamlit component makes one, with onChange.
+    page.evaluate("""() => {
+      const div = document.createElement('div');
+      div.id = 'second'; div.style.height = '500px';
+      document.body.appendChild(div);
+      window.log = [];
+      window.second = ControlMap.create(div, JSON.parse(document.getElementById('map-data').textContent), {
+        state: {view: 'taliban', date: '2021-09-03'}, popups: false, playInterval: 20,
+        onChange: (s, cause) => window.log.push([cause, s.date, s.playing]) });
+    }""")
+    second = page.locator("#second")
+    assert second.get_attribute("data-view") == "taliban" and second.get_attribute("data-ready") == "1"
+    page.evaluate("() => second.setState({view: 'nrf', date: '2021-09-06', district: 'AF0801'})")
+    assert page.evaluate("() => [second.state(), window.log]") == [
+        {"view": "nrf", "date": "2021-09-06", "district": "AF0801", "compare": None, "playing": False}, []]
+    assert page.evaluate("() => second.fills()") == expected(claims, "nrf", "2021-09-06")
+    second.get_by_role("radio", name="Taliban").check()
+    assert page.evaluate("() => window.log") == [["view", "2021-09-06", False]]
+    second.get_by_role("button", name="Play").click()
+    page.wait_for_function("() => document.querySelector('#second').dataset.date >= '2021-10-20'")
+    second.get_by_role("button", name="Pause").click()
+    log = page.evaluate("() => window.log")
+    steps = (dt.date.fromisoformat(log[-1][1]) - dt.date(2021, 9, 6)).days
+    causes = [c for c, _, _ in log]
+    assert causes[:2] == ["view", "play"] and causes[-1] == "pause"
+    assert causes.count("date") <= steps // 10 + 1 and causes.count("date") >= 2
+    assert log[-1][1] == second.get_attribute("data-date") and log[-1][2] is False
+    page.evaluate("() => second.destroy()")
+    assert second.get_attribute("data-ready") is None
+
+
+def test_the_age_switch_fades_old_claims(page, site, claims):
+    root = open_site(page, (site / "index.html").as_uri() + "#view=nrf&date=2022-01-15")
+    stale = "() => document.querySelectorAll('.cm-pane-a path[data-stale=\"1\"]').length"
+    assert page.evaluate(stale) > 0  # the NRF's claims behind January 2022 are months old
+    opacity = page.locator(".cm-pane-a path[data-stale='1']").first.get_attribute("fill-opacity")
+    assert float(opacity) < 0.5
+    page.get_by_label("Fade colours resting on claims older than 30 days").uncheck()
+    assert page.evaluate(stale) == 0
+    page.locator(".cm-pane-a path[data-pcode='AF0801']").hover(force=True)
+    assert "days ago" in page.locator(".cm-pane-a .cm-tip").inner_text()
+    assert root.get_attribute("data-view") == "nrf"

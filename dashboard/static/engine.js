@@ -104,22 +104,33 @@
   }
 
   // Every district's state at the end of a day in one view, and which changed holder that day.
-  function statesAt(m, view, day) {
-    var n = m.n, holders = new Array(n).fill(m.unknown), rests = new Array(n).fill(null);
-    var before = new Array(n).fill(-1), h = m.history[view];
+  // A step forward (the slider, play) continues from the previous state in the same view
+  // instead of replaying the view's history from its start.
+  function statesAt(m, view, day, cache) {
+    var n = m.n, h = m.history[view], k = 0, holders, rests;
+    if (cache && cache.view === view && cache.m === m && cache.day === day) return cache;
+    if (cache && cache.view === view && cache.m === m && cache.day < day) {
+      holders = cache.holders.slice(); rests = cache.rests.slice(); k = cache.k;
+    } else {
+      holders = new Array(n).fill(m.unknown); rests = new Array(n).fill(null);
+    }
+    var before = new Array(n).fill(-1);
     if (h) {
-      for (var k = 0; k < h.day.length && h.day[k] <= day; k++) {
+      for (; k < h.day.length && h.day[k] <= day; k++) {
         var i = h.district[k];
         if (h.day[k] === day && before[i] < 0) before[i] = holders[i];
         holders[i] = h.holder[k];
         rests[i] = h.rests[k];
       }
     }
-    var changed = before.map(function (b, i) { return b >= 0 && b !== holders[i]; });
-    var latest = rests.map(function (r) {
-      return r && r.length ? Math.max.apply(null, r.map(function (c) { return m.data.claims[c].day; })) : null;
-    });
-    return { holders: holders, rests: rests, changed: changed, latest: latest };
+    var changed = new Array(n), latest = new Array(n);
+    for (var j = 0; j < n; j++) {
+      changed[j] = before[j] >= 0 && before[j] !== holders[j];
+      var r = rests[j], best = null;
+      if (r) for (var q = 0; q < r.length; q++) { var d = m.data.claims[r[q]].day; if (best == null || d > best) best = d; }
+      latest[j] = best;
+    }
+    return { m: m, view: view, day: day, k: k, holders: holders, rests: rests, changed: changed, latest: latest };
   }
 
   var counter = 0;
@@ -468,7 +479,7 @@
     };
 
     Pane.prototype.paint = function (other) {
-      var pane = this, s = statesAt(m, pane.view(), day);
+      var pane = this, s = statesAt(m, pane.view(), day, pane.state);
       pane.state = s;
       var stale = m.data.staleDays;
       for (var i = 0; i < m.n; i++) {
