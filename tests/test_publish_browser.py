@@ -93,6 +93,10 @@ def wait_fills(target, want, selector=".cm-pane-a", timeout=10.0):
         time.sleep(0.05)
 
 
+def wait_hash(target, part: str, timeout: float = 5_000):
+    target.wait_for_function("(p) => location.hash.includes(p)", arg=part, timeout=timeout)
+
+
 def day(iso: str, n: int) -> str:
     return (dt.date.fromisoformat(iso) + dt.timedelta(days=n)).isoformat()
 
@@ -123,7 +127,7 @@ def test_from_file_the_toggle_and_the_keyboard_slider_recolour_the_map(page, sit
     last = max(c.date for c in claims.claims).isoformat()
     assert root.get_attribute("data-date") == last
     wait_fills(page, expected(claims, "combined", last))
-    assert f"date={last}" in page.evaluate("location.hash")
+    wait_hash(page, f"date={last}")  # written once the scrub settles
     page.screenshot(path=str(output_dir / "3-combined-last-day.png"))
 
 
@@ -324,7 +328,7 @@ def test_inside_an_iframe_served_by_http_server(page, site, claims, output_dir):
         frame.get_by_role("slider", name="Date").focus()
         page.keyboard.press("ArrowRight")
         wait_fills(inner, expected(claims, "taliban", "2021-09-06"))
-        assert "date=2021-09-06" in inner.evaluate("location.hash")
+        wait_hash(inner, "date=2021-09-06")
         assert page.url.endswith("/embed.html")  # the parent page's URL is left alone
         page.screenshot(path=str(output_dir / "1-embedded.png"))
     finally:

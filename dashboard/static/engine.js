@@ -141,7 +141,7 @@
     var id = "cm" + (++counter);
     var m = decode(data);
     var st = { view: null, date: null, district: null, compare: null, playing: false };
-    var day = 0, selected = null, ageOn = true, userView = false;
+    var day = 0, selected = null, ageOn = true, userView = false, lastShown = null, hashTimer = null;
     var onChange = typeof options.onChange === "function" ? options.onChange : function () {};
     var popups = options.popups !== false;
     var basemap = options.basemap || null;
@@ -252,6 +252,8 @@
       return box;
     }
     function buildControls() {
+      lastShown = null;
+      radios.lastView = null;
       radios.textContent = "";
       m.data.views.forEach(function (v, i) {
         var label = el("label", { "class": "cm-radio" });
@@ -543,7 +545,7 @@
       return { view: st.view, date: st.date, district: st.district, compare: st.compare, playing: st.playing };
     }
     function emit(cause) {
-      writeHash();
+      writeHash(cause !== "date");  // a scrub or play writes the URL once it settles
       try { onChange(snapshot(), cause); } catch (e) { if (window.console) console.error(e); }
     }
     function userSet(partial, cause) {
@@ -600,33 +602,50 @@
       ensurePanes();
       var a = panes[0], b = panes[1];
       if (b) { b.paint(null); a.paint(b); b.paint(a); } else { a.paint(null); }
-      // Controls follow the state.
-      radios.querySelectorAll("input").forEach(function (r) { r.checked = r.value === st.view; });
-      compareSelect.value = st.compare || "";
-      Array.prototype.forEach.call(compareSelect.options, function (o) { o.disabled = o.value === st.view; });
-      districtSelect.value = st.district || "";
+      // Controls follow the state; each is touched only when what it shows changed.
+      var shown = [st.view, st.compare, st.district, day, st.playing, ageOn].join("|");
+      if (shown === lastShown) return;
+      lastShown = shown;
+      if (radios.lastView !== st.view || radios.lastM !== m) {
+        radios.lastView = st.view; radios.lastM = m;
+        radios.querySelectorAll("input").forEach(function (r) { r.checked = r.value === st.view; });
+        Array.prototype.forEach.call(compareSelect.options, function (o) { o.disabled = o.value === st.view; });
+      }
+      if (compareSelect.value !== (st.compare || "")) compareSelect.value = st.compare || "";
+      if (districtSelect.value !== (st.district || "")) districtSelect.value = st.district || "";
       if (String(slider.value) !== String(day)) slider.value = String(day);
-      slider.setAttribute("aria-valuetext", dateLabel(m, day));
-      dateOut.textContent = dateLabel(m, day);
-      playBtn.textContent = st.playing ? "\u275A\u275A Pause" : "\u25B6 Play";
-      playBtn.setAttribute("aria-label", st.playing ? "Pause" : "Play");
-      playBtn.setAttribute("aria-pressed", st.playing ? "true" : "false");
+      var label = dateLabel(m, day);
+      slider.setAttribute("aria-valuetext", label);
+      dateOut.textContent = label;
+      var playText = st.playing ? "\u275A\u275A Pause" : "\u25B6 Play";
+      if (playBtn.textContent !== playText) {
+        playBtn.textContent = playText;
+        playBtn.setAttribute("aria-label", st.playing ? "Pause" : "Play");
+        playBtn.setAttribute("aria-pressed", st.playing ? "true" : "false");
+      }
       var days = m.data.claimDays[st.view] || [];
-      prevBtn.disabled = !days.some(function (d) { return d < day; });
-      nextBtn.disabled = !days.some(function (d) { return d > day; });
+      var at = firstAfter(days, day - 1);  // the first claim day >= day
+      prevBtn.disabled = at === 0;
+      nextBtn.disabled = firstAfter(days, day) >= days.length;
       ageBox.checked = ageOn;
       legendTitle.textContent = (m.viewLabel[st.view] || st.view) + (st.compare ? " | " + (m.viewLabel[st.compare] || st.compare) : "") +
-        ", " + dateLabel(m, day);
+        ", " + label;
       var present = {};
-      panes.forEach(function (p) { if (p) p.state.holders.forEach(function (h) { present[m.data.holders[h]] = true; }); });
+      panes.forEach(function (p) { if (p) p.state.holders.forEach(function (h) { present[h] = true; }); });
       legendList.querySelectorAll("li[data-holder]").forEach(function (li) {
-        li.classList.toggle("cm-absent", !present[li.getAttribute("data-holder")]);
+        li.classList.toggle("cm-absent", !present[m.hIndex[li.getAttribute("data-holder")]]);
       });
       root.setAttribute("data-view", st.view);
       root.setAttribute("data-date", st.date);
       root.setAttribute("data-district", st.district || "");
       root.setAttribute("data-compare", st.compare || "");
       root.setAttribute("data-playing", st.playing ? "1" : "0");
+    }
+    // The index of the first value > x in a sorted array.
+    function firstAfter(values, x) {
+      var lo = 0, hi = values.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (values[mid] > x) hi = mid; else lo = mid + 1; }
+      return lo;
     }
 
     // -- Play -----------------------------------------------------------------------------------
@@ -698,8 +717,12 @@
         .map(function (kv) { return kv[0] + "=" + encodeURIComponent(kv[1]); });
       return "#" + parts.join("&");
     }
-    function writeHash() {
+    // Browsers limit history.replaceState to about 100 calls in 10 s, and each costs more than a
+    // repaint: while scrubbing or playing, the hash is written once things settle.
+    function writeHash(now) {
       if (!options.hash) return;
+      if (hashTimer) { clearTimeout(hashTimer); hashTimer = null; }
+      if (!now) { hashTimer = setTimeout(function () { hashTimer = null; writeHash(true); }, 250); return; }
       var text = hashText();
       if (location.hash === text) return;
       try { history.replaceState(null, "", text); } catch (e) { location.hash = text; }
@@ -728,8 +751,12 @@
     apply(first);
     legend.open = root.clientWidth === 0 || root.clientWidth >= 600;
     render();
-    writeHash();
-    if (options.hash) window.addEventListener("hashchange", onHash);
+    writeHash(true);
+    function flushHash() { if (hashTimer) writeHash(true); }
+    if (options.hash) {
+      window.addEventListener("hashchange", onHash);
+      window.addEventListener("pagehide", flushHash);
+    }
     if (window.ResizeObserver) {
       resize = new ResizeObserver(function () { panes.forEach(function (p) { if (p) p.resized(); }); });
       resize.observe(root);
@@ -755,7 +782,11 @@
       destroy: function () {
         destroyed = true;
         if (timer) clearTimeout(timer);
-        if (options.hash) window.removeEventListener("hashchange", onHash);
+        if (hashTimer) clearTimeout(hashTimer);
+        if (options.hash) {
+          window.removeEventListener("hashchange", onHash);
+          window.removeEventListener("pagehide", flushHash);
+        }
         if (resize) resize.disconnect();
         panes.forEach(function (p) { if (p) p.map.remove(); });
         panes = [];
