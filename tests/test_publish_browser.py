@@ -479,3 +479,44 @@ def test_the_age_switch_fades_old_claims(page, site, claims):
     page.locator(".cm-pane-a path[data-pcode='AF0801']").hover(force=True)
     assert "days ago" in page.locator(".cm-pane-a .cm-tip").inner_text()
     assert root.get_attribute("data-view") == "nrf"
+
+
+def test_disputed_contested_and_unknown_are_told_apart_without_colour(page, tmp_path, claims, output_dir):
+    # Before the `disputed` holder lands in claims.py: the combined view's contested states are
+    # relabelled disputed in the data, as the resolution will then produce them.
+    from dashboard import mapdata
+
+    districts = boundaries.for_web(boundaries.load_districts("AF08", download=False))
+    data = mapdata.engine_data(claims, districts)
+    if "disputed" not in data["holders"]:
+        data["holders"].append("disputed")
+        fake = type("C", (), {"sides": claims.sides, "holders": data["holders"]})()
+        data["styles"], data["holderLabels"] = mapdata.styles(fake), mapdata.holder_labels(fake)
+        combined = data["history"]["combined"]
+        codes = mapdata.unvarints(combined["holder"])
+        contested, disputed = data["holders"].index("contested"), data["holders"].index("disputed")
+        combined["holder"] = mapdata.varints([disputed if h == contested else h for h in codes])
+    target = tmp_path / "disputed.html"
+    target.write_text(publish.page_of_data(data, state={"view": "combined", "date": "2021-09-05"}),
+                      encoding="utf-8")
+    open_site(page, target.as_uri())
+    paths = page.locator(".cm-pane-a path[data-pcode]").evaluate_all(
+        "ps => ps.map(p => [p.dataset.holder, p.getAttribute('fill'), p.getAttribute('stroke-dasharray')])")
+    kinds = {h: (fill, dash) for h, fill, dash in paths}
+    assert "disputed" in kinds and kinds["disputed"][0].startswith("url(#")
+    pattern = page.locator(kinds["disputed"][0][4:-1])
+    assert pattern.locator("rect").count() == 3  # a cross-hatch: ground and two sets of lines
+    legend = page.locator(".cm-legend")
+    assert "Disputed (the voices disagree)" in legend.inner_text()
+    assert "Contested (fighting claimed)" in legend.inner_text()
+    page.get_by_label("Date").focus()
+    page.screenshot(path=str(output_dir / "1-combined-disputed-2021-09-05.png"))
+    # Contested (hatch, one set of lines) and unknown (dashed border) in another view and day.
+    page.get_by_role("radio", name="Independent reports").check()
+    holders = page.evaluate(f"() => ({FILLS_JS})()")
+    assert set(holders.values()) <= set(data["holders"])
+    page.get_by_role("radio", name="All voices combined").check()
+    page.evaluate("() => controlMap.setState({date: '2021-08-25'})")
+    dashes = page.locator(".cm-pane-a path[data-holder='unknown']").evaluate_all(
+        "ps => ps.map(p => p.getAttribute('stroke-dasharray'))")
+    assert all(d == "4 4" for d in dashes)
