@@ -520,3 +520,16 @@ def test_disputed_contested_and_unknown_are_told_apart_without_colour(page, tmp_
     dashes = page.locator(".cm-pane-a path[data-holder='unknown']").evaluate_all(
         "ps => ps.map(p => p.getAttribute('stroke-dasharray'))")
     assert all(d == "4 4" for d in dashes)
+
+
+@pytest.mark.parametrize("page", [1280, 390], indirect=True)
+def test_axe_finds_no_serious_or_critical_violation(page, site, output_dir):
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_site(page, (site / "index.html").as_uri() + f"#view=taliban&date={DATE}&compare=nrf&district=AF0801")
+    page.get_by_text("Legend").first.click()  # open on a narrow screen, closed on a wide one: both audited
+    found = Axe().run(page).response["violations"]
+    (output_dir / "axe.json").write_text(json.dumps(found, indent=1), encoding="utf-8")
+    bad = [(v["impact"], v["id"], [n["target"] for n in v["nodes"]]) for v in found
+           if v["impact"] in ("serious", "critical")]
+    assert not bad, bad

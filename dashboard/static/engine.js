@@ -366,6 +366,7 @@
         var i = m.rowOf[layer.feature.properties.pcode];
         if (i != null && layer._path) {
           layer._path.setAttribute("data-pcode", m.data.districts[i].pcode);
+          layer._path.setAttribute("role", "img");
           layer._path.setAttribute("aria-label", m.data.districts[i].name);
         }
       });
@@ -384,7 +385,7 @@
         mk.on("mouseover", function (e) { pane.showTipHtml(pane.placeTip(p), e.containerPoint); });
         mk.on("mouseout", function () { pane.tip.hidden = true; });
         mk.addTo(pane.places);
-        if (mk._path) { mk._path.setAttribute("data-place", p.name); mk._path.setAttribute("aria-label", p.name); }
+        if (mk._path) { mk._path.setAttribute("data-place", p.name); mk._path.setAttribute("role", "img"); mk._path.setAttribute("aria-label", p.name); }
         return mk;
       });
     };
@@ -453,7 +454,7 @@
         (d.name_da ? ' <span class="cm-da" dir="rtl" lang="prs">' + esc(d.name_da) + "</span>" : "") +
         " \u2013 " + esc(holderText(h)) + " (" + esc(m.viewLabel[view] || view) + ", " + esc(isoOf(m, day)) + ")" +
         (now ? "<ol>" + now + "</ol>" : "") +
-        (hist ? '<details class="cm-history"><summary>Every claim about ' + esc(d.name) + "</summary><ol>" + hist + "</ol></details>" : "") +
+        (hist ? '<details class="cm-history"><summary>Its history: the claims its holder rested on, in every view</summary><ol>' + hist + "</ol></details>" : "") +
         "</div>";
     };
     Pane.prototype.placeClaim = function (p) {
@@ -518,6 +519,7 @@
         if (mk._path) mk._path.setAttribute("data-holder", h);
       });
       pane.title.textContent = (m.viewLabel[pane.view()] || pane.view()) + ", " + dateLabel(m, day);
+      pane.mapEl.setAttribute("aria-label", "Map: " + (m.viewLabel[pane.view()] || pane.view()));
     };
 
     // -- State ------------------------------------------------------------------------------
