@@ -217,7 +217,7 @@ def test_the_url_hash_round_trips(page, site, claims):
     root = open_site(page, page.url)
     assert (root.get_attribute("data-view"), root.get_attribute("data-date")) == ("taliban", "2021-09-20")
     # Nonsense in the hash falls back to valid values.
-    page.evaluate("location.hash = '#view=%3Cimg%3E&date=1999-01-01&district=nope'")
+    page.evaluate("location.hash = '#view=%3Cimg%3E&date=1999-01-01&district=nope&compare=%E0%A4%A'")
     page.wait_for_timeout(300)
     assert root.get_attribute("data-view") == "taliban"
     assert root.get_attribute("data-date") == min(c.date for c in claims.claims).isoformat()

@@ -710,9 +710,9 @@
     function readHash() {
       var out = {}, text = String(location.hash || "").replace(/^#/, "");
       text.split("&").forEach(function (part) {
-        var kv = part.split("=");
+        var kv = part.split("="), k, v;
         if (kv.length !== 2) return;
-        var k = decodeURIComponent(kv[0]), v = decodeURIComponent(kv[1]);
+        try { k = decodeURIComponent(kv[0]); v = decodeURIComponent(kv[1]); } catch (e) { return; }  // a bad % escape
         if (["view", "date", "district", "compare"].indexOf(k) >= 0) out[k] = v;
       });
       return out;
