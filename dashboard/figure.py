@@ -27,7 +27,6 @@ import matplotlib
 matplotlib.use("Agg")  # a server renders figures; never a GUI backend
 
 import geopandas as gpd  # noqa: E402
-from matplotlib import patheffects  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from shapely.ops import polylabel  # noqa: E402
@@ -178,6 +177,7 @@ def _draw(snapshot: Snapshot, districts, claims: ClaimSet, *, region_name) -> Fi
     x0, y0, x1, y1 = projected.total_bounds
     pad = 0.04 * max(x1 - x0, y1 - y0)
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    y0 -= 0.09 * (y1 - y0)  # a strip below the districts for the scale bar and north arrow
 
     map_w = WIDTH_IN * 0.66
     map_h = min(max(map_w * (y1 - y0) / (x1 - x0), 6.0), 16.0)
@@ -247,16 +247,17 @@ def _label_size(n: int) -> float:
 
 
 def _labels(ax, projected, styles, *, fontsize: float) -> None:
-    halo = [patheffects.withStroke(linewidth=3.5, foreground="white")]
+    # A pale box, not a stroked halo: stroked text becomes paths in SVG, and stays text here.
+    halo = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
     for row in projected.itertuples():
         point = _label_point(row.geometry)
         ax.annotate(_safe(row.name), (point.x, point.y), ha="center", va="bottom",
-                    fontsize=fontsize, fontweight="bold", path_effects=halo,
-                    xytext=(0, 1), textcoords="offset points")
+                    fontsize=fontsize, fontweight="bold", bbox=halo,
+                    xytext=(0, 2), textcoords="offset points")
         label = styles.get(row.holder, styles[UNKNOWN])["short"]
         ax.annotate(_safe(label), (point.x, point.y), ha="center", va="top",
-                    fontsize=fontsize * 0.8, fontstyle="italic", path_effects=halo,
-                    xytext=(0, -1), textcoords="offset points")
+                    fontsize=fontsize * 0.8, fontstyle="italic", bbox=halo,
+                    xytext=(0, -2), textcoords="offset points")
 
 
 def _label_point(geometry):
@@ -279,23 +280,22 @@ def _nice_length(span_m: float) -> float:
 def _scale_bar(ax, xlim, ylim) -> None:
     """A two-segment bar in the projected CRS's metres, at the lower left."""
     length = _nice_length(xlim[1] - xlim[0])
-    x, y = xlim[0] + 0.04 * (xlim[1] - xlim[0]), ylim[0] + 0.05 * (ylim[1] - ylim[0])
+    x, y = xlim[0] + 0.04 * (xlim[1] - xlim[0]), ylim[0] + 0.02 * (ylim[1] - ylim[0])
     h = 0.012 * (ylim[1] - ylim[0])
     for i, color in enumerate(("#222222", "#FFFFFF")):
         ax.add_patch(Rectangle((x + i * length / 2, y), length / 2, h, facecolor=color,
                                edgecolor="#222222", linewidth=1.0, zorder=5))
     km = length / 1000
     text = f"{km:g} km"
-    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    halo = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
     for at, label in ((x, "0"), (x + length / 2, f"{km / 2:g}"), (x + length, text)):
-        ax.text(at, y + 1.6 * h, label, ha="center", va="bottom", fontsize=10, zorder=5,
-                path_effects=halo)
+        ax.text(at, y + 1.6 * h, label, ha="center", va="bottom", fontsize=10, zorder=5, bbox=halo)
 
 
 def _north_arrow(ax) -> None:
-    ax.annotate("", xy=(0.97, 0.14), xytext=(0.97, 0.05), xycoords="axes fraction",
+    ax.annotate("", xy=(0.97, 0.09), xytext=(0.97, 0.02), xycoords="axes fraction",
                 arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.5})
-    ax.text(0.97, 0.15, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=13,
+    ax.text(0.97, 0.10, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=13,
             fontweight="bold")
 
 
