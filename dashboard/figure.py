@@ -181,7 +181,7 @@ def _draw(snapshot: Snapshot, districts, claims: ClaimSet, *, region_name) -> Fi
 
     map_w = WIDTH_IN * 0.66
     map_h = min(max(map_w * (y1 - y0) / (x1 - x0), 6.0), 16.0)
-    header, footer = 1.25, 1.15
+    header, footer = 1.25, 1.4
     height = header + map_h + footer
     fig = Figure(figsize=(WIDTH_IN, height), facecolor="white")
 
@@ -335,7 +335,7 @@ def _footer(fig, snapshot: Snapshot, claims: ClaimSet, *, height: float) -> None
         wrapped[-1] = wrapped[-1][:196] + " ..."
     wrapped.append(f"Each district's holder, since when and on whose claim: "
                    f"python -m dashboard snapshot --date {day} --view {snapshot.view}")
-    fig.text(0.02, 0.95 / height, _safe("\n".join(wrapped)), fontsize=10, color="#222222",
+    fig.text(0.02, 1.2 / height, _safe("\n".join(wrapped)), fontsize=10, color="#222222",
              va="top", linespacing=1.5)
     fig.text(0.02, 0.18 / height, ATTRIBUTION + ". District boundaries 2018; no basemap.",
              fontsize=10, color="#222222", va="baseline")
