@@ -73,7 +73,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--date", required=True, type=_date)
     p.add_argument("--view", required=True)
     p.add_argument("--basemap", choices=["none", "osm", "topo"], default="none")
-    p.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
+    p.add_argument("--format", choices=["html", "png", "svg"], default="html",
+                   help="html: the interactive map; png/svg: a static figure to publish")
+    p.add_argument("--width", type=int, default=1600, help="png/svg: width in pixels (200-10000)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
     return top
 
 
@@ -130,9 +133,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "snapshot":
         return _emit(export.snapshot_geojson(snapshot, districts, claims), args.output)
+    if args.format in ("png", "svg"):
+        return _figure(args, snapshot, districts, claims)
     html = export.map_html(snapshot, districts, claims, basemap=args.basemap)
     _emit(html, args.output)
     print(f"wrote {args.output} ({len(html.encode()) // 1024} KB): {args.view} view on {args.date}",
+          file=sys.stderr)
+    return 0
+
+
+def _figure(args, snapshot, districts, claims) -> int:
+    from .figure import snapshot_figure  # matplotlib is loaded only for a figure
+
+    if not 200 <= args.width <= 10000:
+        print("error: --width must be from 200 to 10000 pixels", file=sys.stderr)
+        return 2
+    data = snapshot_figure(snapshot, districts, claims, fmt=args.format, width_px=args.width)
+    args.output.write_bytes(data)
+    print(f"wrote {args.output} ({len(data) // 1024} KB): {args.view} view on {args.date}",
           file=sys.stderr)
     return 0
 
