@@ -73,7 +73,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--date", required=True, type=_date)
     p.add_argument("--view", required=True)
     p.add_argument("--basemap", choices=["none", "osm", "topo"], default="none")
-    p.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
+    p.add_argument("--format", choices=["html", "png", "svg"], default="html",
+                   help="html: the interactive map; png/svg: a static figure to publish")
+    p.add_argument("--width", type=int, default=1600, help="png/svg: width in pixels (200-10000)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
     p = commands.add_parser("publish", help="a static site of the map (every view and day) for any "
                                             "static host; works from file:// and in an <iframe>")
     common(p)
@@ -139,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "snapshot":
         return _emit(export.snapshot_geojson(snapshot, districts, claims), args.output)
+    if args.format in ("png", "svg"):
+        return _figure(args, snapshot, districts, claims)
     html = publish.standalone_html(claims, districts, view=args.view, date=args.date,
                                    basemap=args.basemap, places=_places(districts, claims.province))
     _emit(html, args.output)
@@ -169,6 +174,19 @@ def _publish(args, claims) -> int:
     size = sum(p.stat().st_size for p in written)
     print(f"wrote {args.output}/ ({len(written)} files, {size // 1024} KB): open "
           f"{args.output / 'index.html'} in a browser, or serve the folder from any static host",
+          file=sys.stderr)
+    return 0
+
+
+def _figure(args, snapshot, districts, claims) -> int:
+    from .figure import snapshot_figure  # matplotlib is loaded only for a figure
+
+    if not 200 <= args.width <= 10000:
+        print("error: --width must be from 200 to 10000 pixels", file=sys.stderr)
+        return 2
+    data = snapshot_figure(snapshot, districts, claims, fmt=args.format, width_px=args.width)
+    args.output.write_bytes(data)
+    print(f"wrote {args.output} ({len(data) // 1024} KB): {args.view} view on {args.date}",
           file=sys.stderr)
     return 0
 

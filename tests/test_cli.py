@@ -335,6 +335,28 @@ def test_render_writes_a_standalone_map(capsys, claims_file, tmp_path):
         assert name in page
 
 
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_render_writes_a_figure(capsys, claims_file, tmp_path, fmt):
+    out_path = tmp_path / f"map.{fmt}"
+    code, out, err = run(capsys, "render", "--claims", claims_file, "--format", fmt,
+                         "--date", "2021-09-05", "--view", "taliban", "-o", out_path)
+    assert (code, out) == (0, "")
+    assert re.fullmatch(rf"wrote {re.escape(str(out_path))} \(\d+ KB\): taliban view on 2021-09-05\n", err)
+    data = out_path.read_bytes()
+    if fmt == "png":
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    else:
+        assert b"<svg" in data and b"AGCHO / UN OCHA" in data and b"Paryan" in data
+
+
+def test_render_figure_width_is_checked(capsys, claims_file, tmp_path):
+    code, out, err = run(capsys, "render", "--claims", claims_file, "--format", "png",
+                         "--width", "50", "--date", "2021-09-05", "--view", "taliban",
+                         "-o", tmp_path / "x.png")
+    assert (code, err) == (2, "error: --width must be from 200 to 10000 pixels\n")
+    assert not (tmp_path / "x.png").exists()
+
+
 # ------------------------------------------------------------------------------ usage errors
 
 @pytest.mark.parametrize(("argv", "message"), [
