@@ -533,3 +533,19 @@ def test_axe_finds_no_serious_or_critical_violation(page, site, output_dir):
     bad = [(v["impact"], v["id"], [n["target"] for n in v["nodes"]]) for v in found
            if v["impact"] in ("serious", "critical")]
     assert not bad, bad
+
+
+def test_place_markers_of_the_repository(page, site, claims, output_dir):
+    # The places with a sourced point in geodata/places.yaml (Khawak Pass, the provincial centre).
+    open_site(page, (site / "index.html").as_uri() + "#view=combined&date=2021-09-08")
+    markers = page.locator(".cm-pane-a path[data-place]")
+    names = markers.evaluate_all("ps => ps.map(p => p.dataset.place)")
+    assert "Khawak Pass" in names
+    khawak = page.locator(".cm-pane-a path[data-place='Khawak Pass']")
+    assert khawak.get_attribute("data-holder") == "contested"
+    khawak.click(force=True)
+    popup = page.locator(".leaflet-popup .place-popup")
+    popup.wait_for(timeout=5_000)
+    assert "GeoNames 1136827" in popup.inner_text()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(output_dir / "1-places-combined-2021-09-08.png"))
