@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import errno
 import hashlib
 import os
 import re
@@ -241,6 +240,44 @@ def read_claims(path, *, gazetteer_for: GazetteerFor | None = None) -> ClaimSet:
     return claims
 
 
+def claim_count_drop(before: ClaimSet | None, after: ClaimSet, *, ratio: float = 0.5,
+                     at_least: int = 10) -> str | None:
+    """A warning when a claims file, still valid, has lost most of its claims since ``before``.
+
+    A save caught half-way can be a valid file holding only the first claims; the page can
+    show this beside the data so that nobody takes the prefix for the whole.
+
+    Parameters
+    ----------
+    before : ClaimSet or None
+        The last good claims shown from the same file (None: nothing to compare).
+    after : ClaimSet
+        The claims just read.
+    ratio : float
+        Warn when fewer than ``ratio`` times as many claims remain.
+    at_least : int
+        Files of fewer claims than this are never warned about.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> many = tiny_claims([("2021-09-03", "red", "red", ["North"])] * 86)
+    >>> few = tiny_claims([("2021-09-03", "red", "red", ["North"])] * 23)
+    >>> print(claim_count_drop(many, few))
+    claims.yaml now has 23 claims, down from 86: if it is being saved, this may be part of it (save atomically: see the README)
+    >>> claim_count_drop(few, many) is None
+    True
+    """
+    if before is None or len(before.claims) < at_least or len(after.claims) >= ratio * len(before.claims):
+        return None
+    return (f"{after.path} now has {len(after.claims)} claims, down from {len(before.claims)}: if it "
+            "is being saved, this may be part of it (save atomically: see the README)")
+
+
 def read_limited(path, *, limit: int | None = None) -> bytes:
     """The bytes of a claims file, reading at most ``limit`` + 1 of them, never blocking.
 
@@ -276,30 +313,28 @@ def read_limited(path, *, limit: int | None = None) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise refuse("unreadable", f"cannot read file: {exc.strerror}") from None
-    with os.fdopen(fd, "rb", buffering=0) as file:
-        mode = os.fstat(fd).st_mode
+    try:
+        status = os.fstat(fd)
+        mode = status.st_mode
         kind = ("a folder" if stat.S_ISDIR(mode) else "a pipe (FIFO)" if stat.S_ISFIFO(mode)
                 else "a socket" if stat.S_ISSOCK(mode) else None)
         if kind:
             raise refuse("unreadable", f"cannot read file: it is {kind}, not a regular file")
-        size = os.fstat(fd).st_size if stat.S_ISREG(mode) else 0
-        if size > limit:
-            raise refuse("too-large", _too_large(size, limit))
+        if stat.S_ISREG(mode) and status.st_size > limit:
+            raise refuse("too-large", _too_large(status.st_size, limit))
         chunks, got = [], 0
-        try:
-            while got <= limit:
-                chunk = file.read(min(1 << 20, limit + 1 - got))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                got += len(chunk)
-        except OSError as exc:
-            # EAGAIN: a terminal or device with nothing to give now; never wait for one.
-            why = "nothing to read without waiting" if exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK) \
-                else exc.strerror
-            raise refuse("unreadable", f"cannot read file: {why}") from None
-        if chunk is None:  # a non-blocking device with nothing ready
-            raise refuse("unreadable", "cannot read file: nothing to read without waiting")
+        while got <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    except BlockingIOError:  # a terminal or device with nothing to give now: never wait
+        raise refuse("unreadable", "cannot read file: nothing to read without waiting") from None
+    except OSError as exc:
+        raise refuse("unreadable", f"cannot read file: {exc.strerror}") from None
+    finally:
+        os.close(fd)
     if got > limit:
         raise refuse("too-large", _too_large(None, limit))
     return b"".join(chunks)
