@@ -218,7 +218,7 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
         target = tmp_path / download.value.suggested_filename
         download.value.save_as(target)
     html = target.read_text(encoding="utf-8")
-    for raw in (QUOTE, NOTE, "<svg onload", "<b>press</b>"):
+    for raw in (QUOTE, NOTE, ENDS_SCRIPT, "<svg onload", "<b>press</b>"):
         assert raw not in html, f"{raw!r} is in the page unescaped"
 
     page.goto(target.as_uri())
@@ -381,7 +381,7 @@ def yaml_quoted(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def hostile_file(text: str, url: str) -> bytes:
+def hostile_yaml(text: str, url: str) -> bytes:
     """A valid claims file (fixture province XX01) with ``text`` in every free-text field."""
     t, u = yaml_quoted(text), yaml_quoted(url)
     return f"""\
@@ -415,7 +415,7 @@ TINY_DISTRICTS = gpd.GeoDataFrame(
 
 
 def hostile_claims(text: str, url: str):
-    claims, problems = check_claims(hostile_file(text, url), gazetteer_for=lambda p: tiny_gazetteer())
+    claims, problems = check_claims(hostile_yaml(text, url), gazetteer_for=lambda p: tiny_gazetteer())
     assert problems == [], [str(p) for p in problems]
     assert claims.claims[0].quote == text and claims.sources["ann"].name == text
     assert claims.sides["red"].label == text
