@@ -73,6 +73,10 @@ class Problem:
     message: str
     hint: str | None = field(default=None, compare=False)
 
+    def sort_key(self) -> tuple:
+        """The order problems sort in (as ``<`` does, but fast for many thousands)."""
+        return self.path, self.line, self.message
+
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}: {self.message}"
         return printable(f"{text} - {self.hint}" if self.hint else text)
@@ -82,5 +86,5 @@ class ClaimsError(Exception):
     """A claims file could not be loaded; ``problems`` lists every reason, sorted."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))

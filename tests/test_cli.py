@@ -408,7 +408,8 @@ def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, di
 
 # Every corpus file, and the generated cases that stress a process (size, depth, one huge line);
 # the other generated cases only repeat a corpus theme with longer text.
-HEAVY = ["too-large-50mb.yaml", "deep-nesting-100k.yaml", "long-line-4mb.yaml", "near-limit-4.9mb.yaml"]
+HEAVY = ["too-large-50mb.yaml", "deep-nesting-100k.yaml", "long-line-4mb.yaml", "near-limit-4.9mb.yaml",
+         "too-many-districts.yaml", "many-unknown-names.yaml", "big-number-version.yaml"]
 CLI_CASES = [p.name for p in corpus_files()] + [f"generated/{n}" for n in HEAVY]
 @pytest.fixture(scope="module")
 def cli_runs(tmp_path_factory):
