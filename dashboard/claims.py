@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import os
 import re
@@ -192,13 +193,11 @@ class ClaimSet:
     def claim(self, claim_id: str) -> Claim:
         return self._by_id[claim_id]
 
-    @property
+    @functools.cached_property
     def _by_id(self) -> dict[str, Claim]:
-        cache = self.__dict__.get("_by_id_cache")
-        if cache is None:
-            cache = {c.id: c for c in self.claims}
-            object.__setattr__(self, "_by_id_cache", cache)
-        return cache
+        # cached_property stores into the instance's __dict__ itself: no __setattr__, so a
+        # frozen dataclass can have it.
+        return {c.id: c for c in self.claims}
 
     def summary(self) -> str:
         """One line: claims, sources, districts, date range."""
@@ -597,9 +596,10 @@ class _Checker:
                 self.problem(self.line(*where, extra), "unknown-field",
                              f"unknown field '{_short(extra)}'{_in(field_name)}", hint)
         elif kind == "required":
-            missing = re.findall(r"'([^']+)' is a required property", error.message)
-            self.problem(line, "missing-field",
-                         f"missing field '{missing[0] if missing else '?'}'{_in(field_name)}")
+            # Named from the data, not from the error's English message: jsonschema gives one
+            # error per missing field, and each reports them all (the repeats are merged).
+            for name in [n for n in error.validator_value if n not in error.instance]:
+                self.problem(line, "missing-field", f"missing field '{_short(name)}'{_in(field_name)}")
         elif kind == "type":
             expected = error.validator_value
             expected = " or ".join(expected) if isinstance(expected, list) else expected

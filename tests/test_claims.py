@@ -512,3 +512,67 @@ def test_dates_take_ascii_digits_only(text, ok):
     claims, problems = check(tiny_file(C.replace("2021-09-05", json.dumps(text)) + "}"),
                              gazetteer=lambda province: TINY_PLACES)
     assert ([p.code for p in problems] == []) is ok, [str(p) for p in problems]
+
+
+def test_every_missing_field_is_named():
+    claims, problems = check(tiny_file("{id: a, date: 2021-09-05, districts: [North]}"),
+                             gazetteer=lambda province: TINY_PLACES)
+    assert [str(p) for p in problems] == ["claims.yaml:6: missing field 'holder' in claims",
+                                          "claims.yaml:6: missing field 'source' in claims"]
+
+
+# ------------------------------------- the two schema checkers agree (issue 14, hypothesis)
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dashboard import claims as claims_module  # noqa: E402
+
+_IDS = st.sampled_from(["k1", "k1\n", "K1", "a.b-c_d", "-x", "", "x" * 201, "all", "é"])
+_SCALARS = st.one_of(_IDS, st.text(max_size=5), st.integers(), st.floats(allow_nan=False),
+                     st.booleans(), st.none(), st.sampled_from(["high", "Low", "#D55E00", "#D55E00\n"]))
+_VALUES = st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3), st.dictionaries(_IDS, _SCALARS, max_size=2))
+_CLAIM_FIELDS = list(claims_module.SCHEMA["properties"]["claims"]["items"]["properties"])
+_FIELDS = st.sampled_from([*_CLAIM_FIELDS, "qoute", "Id"])
+_GOOD_CLAIM = {"id": "k1", "date": "2021-09-05", "source": "ann", "holder": "red", "districts": "all"}
+# Random claims (mostly refused), and good claims with a few fields changed (often accepted).
+_CLAIMS = st.one_of(st.dictionaries(_FIELDS, _VALUES, max_size=8),
+                    st.dictionaries(_FIELDS, _VALUES, max_size=2).map(lambda d: {**_GOOD_CLAIM, **d}))
+_DOCS = st.fixed_dictionaries({}, optional={
+    "version": _SCALARS, "region": st.dictionaries(st.sampled_from(["province", "country", "name", "x"]),
+                                                  _SCALARS, max_size=3),
+    "sides": st.dictionaries(_IDS, st.one_of(_VALUES, st.fixed_dictionaries(
+        {"label": _SCALARS, "color": _SCALARS})), max_size=2),
+    "sources": st.dictionaries(_IDS, st.one_of(_VALUES, st.fixed_dictionaries(
+        {"name": _SCALARS, "side": _SCALARS}, optional={"url": _SCALARS, "note": _SCALARS})), max_size=2),
+    "claims": st.lists(_CLAIMS, max_size=2), "extra": _SCALARS})
+
+
+def _fast_accepts(validate, value) -> bool:
+    import fastjsonschema
+
+    try:
+        validate(value)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(claim=_CLAIMS)
+def test_jsonschema_and_fastjsonschema_agree_on_a_claim(claim):
+    assert claims_module._CLAIM_VALIDATOR.is_valid(claim) == _fast_accepts(claims_module._claim_is_valid, claim)
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=_DOCS)
+def test_jsonschema_and_fastjsonschema_agree_on_a_file(doc):
+    fast = _fast_whole()
+    assert claims_module._VALIDATOR.is_valid(doc) == _fast_accepts(fast, doc), doc
+
+
+@functools.lru_cache(maxsize=1)
+def _fast_whole():
+    import fastjsonschema
+
+    return fastjsonschema.compile(claims_module.SCHEMA)
