@@ -15,16 +15,16 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 from urllib.parse import urlsplit
 
 import fastjsonschema
 import jsonschema
-import yaml
 
 from .gazetteer import Gazetteer
-from .problems import ClaimsError, Problem, printable
+from .problems import ClaimsError, Problem
+from .problems import shorten as _short
+from .yamlnodes import NONE, read_located
 
 FORMAT_VERSION = 1
 MAX_BYTES = 5_000_000  # a hand-kept file of ~10,000 claims is ~3 MB
@@ -35,7 +35,6 @@ MAX_CLAIMS = 200_000
 # hundred MB (2,500 country-wide 'all' claims, or 10,000 claims of 100 districts).
 MAX_CLAIM_DISTRICTS = 1_000_000
 MAX_SUGGESTIONS = 100  # "did you mean" searches per file; past that, problems come without one
-MAX_NUMBER_LENGTH = 40  # a whole number written with more characters is never read as a number
 EARLIEST = dt.datetime(1900, 1, 1)
 INDEPENDENT = "independent"
 CONTESTED = "contested"
@@ -426,30 +425,14 @@ class _Checker:
         text = self.decode(data)
         if text is None:
             return None
-        try:
-            value = self.read(text)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            what = exc.problem or "invalid YAML"
-            if "nesting depth" in what:  # libyaml's own limit, far beyond ours
-                self.problem(line, "too-deep", "the YAML is nested too deeply to read")
-                return None
-            hint = "indent with spaces, not tabs" if "\\t" in what or "tab" in what else None
-            self.problem(line, "yaml-syntax", f"YAML syntax error: {what}", hint)
-            return None
-        except yaml.reader.ReaderError as exc:
-            line = text[: exc.position].count("\n") + 1
-            self.problem(line, "control-character",
-                         f"control character {_escaped(_char(exc.character))} is not allowed in YAML",
-                         "remove the control character")
-            return None
-        except yaml.YAMLError as exc:
-            self.problem(1, "yaml-syntax", f"YAML error: {_short(exc, 200)}")
-            return None
+        located = read_located(text, max_depth=MAX_DEPTH)
+        self.lines = located.lines
+        for line, code, message, hint in located.problems:
+            self.problem(line, code, message, hint)
+        value = located.value
         if self.problems:
             return None
-        if value is _NONE:
+        if value is NONE:
             self.problem(1, "empty", "the file is empty; a claims file starts with 'version: 1'")
             return None
         if not isinstance(value, dict):
@@ -459,83 +442,6 @@ class _Checker:
             return None
         self.check_schema(value)
         return self.check_meaning(value, digest)
-
-    def read(self, text: str) -> Any:
-        """Plain data from the parser's events, recording each value's line in ``self.lines``.
-
-        One pass over libyaml's events (in C), with no node tree: a 5 MB file takes about a
-        second. Aliases (*name) are refused on their own line and never expanded, so a
-        "billion laughs" costs nothing; nesting deeper than the limit stops the reading.
-        """
-        root: Any = _NONE
-        stack: list[list] = []  # [container, where, pending key] per open collection
-        documents = 0
-        for event in yaml.parse(text, Loader=_LOADER):
-            kind = type(event)
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    self.problem(event.start_mark.line + 1, "yaml-syntax",
-                                 "YAML syntax error: a second document ('---'); a claims file is one")
-                    return _NONE
-                continue
-            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                stack.pop()
-                continue
-            if kind not in (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
-                            yaml.SequenceStartEvent):
-                continue
-            line = event.start_mark.line + 1
-            if kind is yaml.AliasEvent:
-                self.problem(line, "yaml-alias", "YAML aliases (*name) are not allowed")
-                value = None
-            elif kind is yaml.ScalarEvent:
-                value = _scalar(event)
-                bad = _FORBIDDEN.search(event.value)
-                if bad:  # written as an escape ("\\e", "\\x9b", "\\0"): refused like the raw byte
-                    self.problem(line, "control-character",
-                                 f"control character {_escaped(bad.group())} in text "
-                                 f"'{_short(event.value, 60)}'", "remove the control character")
-            else:
-                if len(stack) > MAX_DEPTH:
-                    self.problem(line, "too-deep", f"nested more than {MAX_DEPTH} levels")
-                    return _NONE
-                value = {} if kind is yaml.MappingStartEvent else []
-            where = None  # None: the value is read but kept nowhere
-            if not stack:
-                root, where = value, ()
-            else:
-                frame = stack[-1]
-                container, parent, key = frame
-                if isinstance(container, list):
-                    where = (*parent, len(container))
-                    container.append(value)
-                elif key is _NONE:  # this event is a key
-                    if kind is not yaml.ScalarEvent or value is None:
-                        self.problem(line, "wrong-type", "a key must be plain text")
-                        frame[2] = _SKIP
-                    else:
-                        key = str(value)
-                        if key in container:
-                            first = self.lines.get((*parent, key), "?")
-                            self.problem(line, "duplicate-key",
-                                         f"duplicate key '{_short(key)}' (first at line {first})")
-                            frame[2] = _SKIP
-                        else:
-                            self.lines[(*parent, key)] = line
-                            frame[2] = key
-                        if kind is yaml.ScalarEvent:
-                            continue
-                else:  # this event is the value of the pending key
-                    frame[2] = _NONE
-                    if key is not _SKIP:
-                        container[key] = value
-                        where = (*parent, key)
-            if where is not None and where not in self.lines:
-                self.lines[where] = line
-            if kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
-                stack.append([value, where if where is not None else ("<skipped>",), _NONE])
-        return root
 
     def decode(self, data: bytes) -> str | None:
         if not data.strip():
@@ -862,84 +768,6 @@ class _Checker:
         return pcode
 
 
-# libyaml's parser when PyYAML has it (the wheels do): the pure-Python one needs seconds per MB.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-_NONE = object()  # no value (yet): an empty document, a mapping awaiting its key
-_SKIP = object()  # the value of a key that was refused (duplicate, not text)
-_CONSTRUCT = yaml.constructor.SafeConstructor()
-_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
-
-
-def _scalar(event):
-    """A scalar event's value, typed as YAML 1.1 would type it, dates left as text."""
-    value = event.value
-    if event.style or not event.implicit[0]:
-        tag = event.tag or ""
-        if tag.endswith((":int", ":float", ":bool")):
-            return _construct(tag, value, event)
-        return None if tag.endswith(":null") else value
-    for tag, pattern in _RESOLVERS.get(value[:1] if value else "", []):
-        if pattern.match(value):
-            if tag.endswith(":null"):
-                return None
-            if tag.endswith((":int", ":float", ":bool")):
-                return _construct(tag, value, event)
-            return value  # timestamps stay text: dates are checked by the claims checker
-    return value
-
-
-class _BigNumber(int):
-    """A whole number written with too many characters to read: kept by its length only.
-
-    Python refuses to print (or parse) integers of thousands of digits, and no field of the
-    format takes one; it is never converted, and prints as a description.
-    """
-
-    def __new__(cls, text: str):
-        number = super().__new__(cls, 10 ** MAX_NUMBER_LENGTH)
-        number.length = len(text)
-        return number
-
-    def __repr__(self) -> str:
-        return f"<a number {self.length} characters long>"
-
-    __str__ = __repr__
-
-    def __format__(self, spec) -> str:
-        return repr(self)
-
-
-# What YAML allows raw (its printable set); anything else, even written as an escape, is refused.
-_FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _char(character) -> str:
-    """ReaderError's character: a code point from libyaml, a character from the Python reader."""
-    return chr(character) if isinstance(character, int) else str(character)[:1]
-
-
-def _escaped(char: str) -> str:
-    """A character as an escape, quoted: ``'\\x1b'``."""
-    shown = printable(char)
-    if shown == char:
-        code = ord(char)
-        shown = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
-            else f"\\U{code:08x}"
-    return f"'{shown}'"
-
-
-def _construct(tag, value, event):
-    if tag.endswith(":int") and len(value) > MAX_NUMBER_LENGTH:
-        return _BigNumber(value)
-    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
-    try:
-        return _CONSTRUCT.construct_object(node, deep=True)
-    except (ValueError, yaml.YAMLError):
-        return value
-
-
 def _wide_encoding(data: bytes) -> str | None:
     """``UTF-16`` or ``UTF-32`` if the bytes look like text in that encoding (by BOM or NULs)."""
     for name, boms in (("UTF-32", (b"\xff\xfe\0\0", b"\0\0\xfe\xff")),
@@ -989,10 +817,3 @@ def _did_you_mean(word: str, choices: list[str]) -> str | None:
 
 def _hint(name: str | None) -> str | None:
     return f"did you mean '{name}'?" if name else None
-
-
-def _short(text, limit: int = 80) -> str:
-    """At most ``limit`` characters of ``text``, control characters escaped."""
-    text = str(text)
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return printable(text)

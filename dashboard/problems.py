@@ -43,6 +43,19 @@ def printable(text: str, *, keep: str = "") -> str:
     return _UNPRINTABLE.sub(escape, text)
 
 
+def shorten(text, limit: int = 80) -> str:
+    """At most ``limit`` characters of ``str(text)``, control characters escaped.
+
+    Examples
+    --------
+    >>> shorten("x" * 100, 10)
+    'xxxxxxxxx…'
+    """
+    text = str(text)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return printable(text)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with an input file.

@@ -334,7 +334,6 @@ def test_a_session_with_another_host_name_is_refused(repo_claims):
 # --------------------------------------------- issue 9: text stays text in every output (property)
 
 import csv as _csv  # noqa: E402
-import dataclasses  # noqa: E402
 import html as _html  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
@@ -346,7 +345,8 @@ from hypothesis import strategies as st  # noqa: E402
 from shapely.geometry import box  # noqa: E402
 
 from dashboard import export  # noqa: E402
-from dashboard.claims import _FORBIDDEN, check_claims  # noqa: E402
+from dashboard.claims import check_claims  # noqa: E402
+from dashboard.yamlnodes import FORBIDDEN  # noqa: E402
 from dashboard.control import resolve  # noqa: E402
 from dashboard.testing import tiny_gazetteer  # noqa: E402
 
@@ -358,7 +358,7 @@ PAYLOADS = [
     "\u202e", "'", '"', "\\", "${x}", "%s", "شمال", "😀",
 ]
 # Any character YAML takes (raw or escaped) and the checker allows.
-_CHAR = st.characters(codec="utf-8", exclude_categories=("Cs",)).filter(lambda c: not _FORBIDDEN.search(c))
+_CHAR = st.characters(codec="utf-8", exclude_categories=("Cs",)).filter(lambda c: not FORBIDDEN.search(c))
 TEXT = (st.lists(st.one_of(st.sampled_from(PAYLOADS), st.text(_CHAR, max_size=6)), min_size=1, max_size=4)
         .map("".join).filter(lambda t: 0 < len(t) <= 200))
 URLS = st.sampled_from([
