@@ -18,11 +18,11 @@ import pandas as pd
 import streamlit as st
 
 from . import boundaries
-from .claims import CONTESTED, UNKNOWN, ClaimSet, check_claims
+from .claims import CONTESTED, UNKNOWN, ClaimSet, check_claims, claim_count_drop, read_limited
 from .cli import default_claims
 from .control import ledger, resolve, timeline
 from .maps import BASEMAPS, UNKNOWN_COLOR, build_map, standalone_html, view_label
-from .problems import Problem
+from .problems import ClaimsError, Problem
 
 BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
 CONTESTED_COLOR = "#555555"
@@ -37,6 +37,7 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     stale: bool = False  # showing the last good data, not what the file now says
     boundary_error: str | None = None
+    drop: str | None = None  # the claim count fell sharply since the last good version
 
 
 def claims_path() -> Path:
@@ -54,13 +55,18 @@ def _last_good() -> dict[str, ClaimSet]:
     return {}
 
 
+@st.cache_resource(show_spinner=False)
+def _drops() -> dict[str, str | None]:
+    return {}
+
+
 def load(path) -> Loaded:
     """Read and check the claims file; fall back to the last good claims if it is broken."""
     shown = str(path)
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        claims, problems = None, [Problem(shown, 1, "unreadable", f"cannot read file: {exc.strerror}")]
+        data = read_limited(path)  # at most the size limit + 1 byte; a FIFO is refused, not awaited
+    except ClaimsError as exc:
+        claims, problems = None, exc.problems
     else:
         try:
             claims, problems = _parse(data, shown)
@@ -68,8 +74,11 @@ def load(path) -> Loaded:
             return Loaded(shown, boundary_error=str(exc))
     good = _last_good()
     if claims is not None:
+        previous = good.get(shown)
+        if previous is None or previous.digest != claims.digest:
+            _drops()[shown] = claim_count_drop(previous, claims)
         good[shown] = claims
-        return Loaded(shown, claims)
+        return Loaded(shown, claims, drop=_drops().get(shown))
     return Loaded(shown, good.get(shown), problems, stale=shown in good)
 
 
