@@ -102,7 +102,8 @@ def test_places_map_to_districts_of_the_province():
 
 # --- expected snapshots at key dates, per view ---------------------------------------------
 # Letters in the order Bazarak, Rukha, Dara, Khenj, Anawa, Shutul, Paryan:
-# T taliban, N nrf, C contested, U unknown (no claim yet). End of the day.
+# T taliban, N nrf, C contested (fighting claimed), D disputed (combined: the voices disagree),
+# U unknown (no claim yet). End of the day.
 EXPECTED = {
     # Before the offensive: Taliban say they wait outside / besiege (08-22, 08-23: NRF holds
     # all); NRF says the same; no independent claim before the AP caption of 08-26.
@@ -115,14 +116,14 @@ EXPECTED = {
     ("2021-09-01", "taliban"): "NNNNNTN",
     ("2021-09-01", "nrf"): "NNNNNNN",
     ("2021-09-01", "independent"): "NNNNNNN",
-    ("2021-09-01", "combined"): "NNNNNCN",
+    ("2021-09-01", "combined"): "NNNNNDN",
     # 09-03: Karimi and Taliban sources claim the whole province. NRF: attacks continue on
     # Shutul and the Khawak Pass (C), then Dashti denies Paryan's fall (N). Independent: AFP
     # Malimah (Dara N), LWJ: lines held (N) but Shutul contested.
     ("2021-09-03", "taliban"): "TTTTTTT",
     ("2021-09-03", "nrf"): "NNNNNCN",
     ("2021-09-03", "independent"): "NNNNNCN",
-    ("2021-09-03", "combined"): "CCCCCCC",
+    ("2021-09-03", "combined"): "DDDDDDD",
     # 09-04: Karimi: Khenj, Anaba, Shutul, Paryan taken, Abshar (Dara) partly; a Taliban source:
     # landmines slow the advance on Bazarak (C); Rukha still from the 09-03 whole-province
     # claim. NRF: Khawak contested, then Massoud "continues to stand" (N). Independent: AFP
@@ -130,7 +131,7 @@ EXPECTED = {
     ("2021-09-04", "taliban"): "CTCTTTT",
     ("2021-09-04", "nrf"): "NNNNNNN",
     ("2021-09-04", "independent"): "CCCCTCC",
-    ("2021-09-04", "combined"): "CCCCCCC",
+    ("2021-09-04", "combined"): "DDDDDDD",
     # 09-05: AVA (Shutul, Paryan, Khinj, Abshar T; Onaba C), Karimi via Reuters (Rokha T,
     # Bazarak C), then Karimi to CNN: all but Bazarak and Rokha (T), those two NRF (N).
     # NRF: denial, 'trapped' (C), Paryan cleared (N), "We control the entire province" (N).
@@ -139,7 +140,7 @@ EXPECTED = {
     ("2021-09-05", "taliban"): "NNTTTTT",
     ("2021-09-05", "nrf"): "NNNNNNN",
     ("2021-09-05", "independent"): "CNNNTCC",
-    ("2021-09-05", "combined"): "CNCCCCC",
+    ("2021-09-05", "combined"): "DNDDDDD",
     # 09-06: Mujahid: completely conquered. NRF: Nazary (Bazarak mostly NRF: C; "haven't
     # captured": N), @nrfafg's denial (N), then Massoud and al-Hayat: still fighting (C), then
     # pro-resistance tweets:
@@ -149,35 +150,35 @@ EXPECTED = {
     ("2021-09-06", "taliban"): "TTTTTTT",
     ("2021-09-06", "nrf"): "TCCCCCC",
     ("2021-09-06", "independent"): "TTTTTTT",
-    ("2021-09-06", "combined"): "TCCCCCC",
+    ("2021-09-06", "combined"): "TDDDDDD",
     # 09-08: Nazary on CNN: the Taliban hold only the main road and the provincial centre.
     ("2021-09-08", "nrf"): "TCCCCCC",
-    ("2021-09-08", "combined"): "TCCCCCC",
+    ("2021-09-08", "combined"): "TDDDDDD",
     # 09-14: Nazary (WhatsApp): the NRF holds the province (N), so Bazarak is contested again.
     ("2021-09-14", "nrf"): "NNNNNNN",
-    ("2021-09-14", "combined"): "CCCCCCC",
+    ("2021-09-14", "combined"): "DDDDDDD",
     # 2022-05-07: Mujahid denies any fighting (T) and Khorasani keeps Dara/Abshar (T). NRF: side
     # gorges (10-2021, C), Anaba ambush (03-2022, C), AbdullahKhel/Abshar besieged (C).
     # Independent: still the September 2021 picture (AP, NYT: T).
     ("2022-05-07", "taliban"): "TTTTTTT",
     ("2022-05-07", "nrf"): "CCCCCCC",
     ("2022-05-07", "independent"): "TTTTTTT",
-    ("2022-05-07", "combined"): "CCCCCCC",
+    ("2022-05-07", "combined"): "DDDDDDD",
     # 2022-09-13: Mujahid: clearance done in Rokha, Dara, Afshar (T). NRF: unchanged (C).
     # Independent: Coffey side valleys (C), 8am Anaba (C), HRW Khenj jail (T), Rokha resident
     # Paryan/Khenj (T), Amu TV Khenj and Shutul (C).
     ("2022-09-13", "taliban"): "TTTTTTT",
     ("2022-09-13", "nrf"): "CCCCCCC",
     ("2022-09-13", "independent"): "CCCCCCT",
-    ("2022-09-13", "combined"): "CCCCCCC",
+    ("2022-09-13", "combined"): "DDDDDDD",
     # Last date (2022-11-30): Karimi full control (09-14, T); Kabul Now: Omarz outpost attacked
     # (Khenj C, unchanged).
     ("2022-11-30", "taliban"): "TTTTTTT",
     ("2022-11-30", "nrf"): "CCCCCCC",
     ("2022-11-30", "independent"): "CCCCCCT",
-    ("2022-11-30", "combined"): "CCCCCCC",
+    ("2022-11-30", "combined"): "DDDDDDD",
 }
-LETTER = {"T": "taliban", "N": "nrf", "C": "contested", "U": "unknown"}
+LETTER = {"T": "taliban", "N": "nrf", "C": "contested", "D": "disputed", "U": "unknown"}
 
 
 @pytest.mark.parametrize("date, view", list(EXPECTED), ids=[f"{d}-{v}" for d, v in EXPECTED])
@@ -200,14 +201,14 @@ def test_other_issue_constraint_on_2021_09_05(claims):
 
 
 def test_combined_view_shows_the_contest_in_the_first_week_of_september(claims):
-    """Must show: in the combined view districts go from nrf to contested to taliban, 09-01..09-07."""
+    """Must show: in the combined view districts go from nrf to disputed to taliban, 09-01..09-07."""
     days = [dt.date(2021, 8, 31) + dt.timedelta(days=n) for n in range(8)]
     states = [resolve(claims, view="combined", on=day).holders() for day in days]
     went = set()
     for pcode in ALL:
         sequence = [s[pcode] for s in states]
-        firsts = {h: sequence.index(h) for h in ("nrf", "contested", "taliban") if h in sequence}
-        if len(firsts) == 3 and firsts["nrf"] < firsts["contested"] < firsts["taliban"]:
+        firsts = {h: sequence.index(h) for h in ("nrf", "disputed", "taliban") if h in sequence}
+        if len(firsts) == 3 and firsts["nrf"] < firsts["disputed"] < firsts["taliban"]:
             went.add(pcode)
     assert went == {PCODE["Bazarak"]}
 
