@@ -34,7 +34,7 @@ DISPUTED = "disputed"  # combined view only: the voices' latest claims disagree
 UNKNOWN = "unknown"
 RESERVED_IDS = {INDEPENDENT, CONTESTED, DISPUTED, UNKNOWN, "combined", "all"}
 CONFIDENCE = ("high", "medium", "low")
-# What kind of voice a source is (docs/methodology.md, "Sources"): a party's office or
+# What kind of voice a source is (docs/methodology.md, "Kinds of source"): a party's office or
 # spokesman, a relay of a party's material, a news outlet, a witness, an analyst, an advocate.
 SOURCE_KINDS = ("official", "spokesman", "relay", "wire", "media", "local-media", "eyewitness",
                 "analyst", "ngo", "advocacy")
