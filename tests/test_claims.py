@@ -385,6 +385,9 @@ WORDING = [
     ("bad-value", tiny_file(C + ", confidence: hihg}"),
      "claims.yaml:6: confidence must be one of high, medium, low, not 'hihg' - did you mean 'high'?"),
     ("empty-value", tiny_file(C + "}", sides="{}"), "claims.yaml:3: sides must not be empty"),
+    ("bad-value", tiny_file(C + ", date_precision: wek}"),
+     "claims.yaml:6: date_precision must be one of day, approximate, week, month, not 'wek'"
+     " - did you mean 'week'?"),
 ]
 
 
@@ -440,3 +443,25 @@ def test_problem_prints_itself():
     assert str(Problem("c.yaml", 1, "empty", "the file is empty")) == "c.yaml:1: the file is empty"
     assert sorted([Problem("a", 9, "x", "m"), Problem("a", 2, "y", "z"), Problem("a", 2, "y", "b")]) == [
         Problem("a", 2, "y", "b"), Problem("a", 2, "y", "z"), Problem("a", 9, "x", "m")]
+
+
+def test_source_kind_leaning_and_date_precision_are_read():
+    data = tiny_file(C + ", date_precision: approximate}",
+                     sources='{ann: {name: Ann, side: red, kind: spokesman, leaning: "<b>pro-red</b>"}}')
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert problems == []
+    assert (claims.sources["ann"].kind, claims.sources["ann"].leaning) == ("spokesman", "<b>pro-red</b>")
+    assert claims.claims[0].date_precision == "approximate"
+
+
+def test_an_unknown_source_kind_is_a_bad_value():
+    data = tiny_file(C + "}", sources="{ann: {name: Ann, side: red, kind: blogger}}")
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert [(p.line, p.code) for p in problems] == [(4, "bad-value")]
+    assert "local-media" in str(problems[0])
+
+
+def test_disputed_is_a_reserved_word():
+    data = tiny_file(C + "}", sides='{disputed: {label: D, color: "#D55E00"}}')
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert "reserved-id" in [p.code for p in problems]
