@@ -75,7 +75,7 @@ def test_renaming_the_side_a_session_is_viewing_keeps_the_session_working(claims
     assert not at.exception
     text = claims_file.read_text(encoding="utf-8")
     renamed = (text.replace("  nrf: {", "  front: {").replace(": nrf}", ": front}")
-               .replace("holder: nrf\n", "holder: front\n"))
+               .replace("side: nrf,", "side: front,").replace("holder: nrf\n", "holder: front\n"))
     claims_file.write_text(renamed, encoding="utf-8")
     claims = read_claims(claims_file)  # a valid edit
     assert "nrf" not in claims.views
