@@ -37,10 +37,17 @@ MAX_CLAIM_DISTRICTS = 1_000_000
 MAX_SUGGESTIONS = 100  # "did you mean" searches per file; past that, problems come without one
 EARLIEST = dt.datetime(1900, 1, 1)
 INDEPENDENT = "independent"
-CONTESTED = "contested"
+CONTESTED = "contested"  # claimed: fighting for the district, or neither side holds it
+DISPUTED = "disputed"  # combined view only: the voices' latest claims disagree
 UNKNOWN = "unknown"
-RESERVED_IDS = {INDEPENDENT, CONTESTED, UNKNOWN, "combined", "all"}
+RESERVED_IDS = {INDEPENDENT, CONTESTED, DISPUTED, UNKNOWN, "combined", "all"}
 CONFIDENCE = ("high", "medium", "low")
+# What kind of voice a source is (docs/methodology.md, "Kinds of source"): a party's office or
+# spokesman, a relay of a party's material, a news outlet, a witness, an analyst, an advocate.
+SOURCE_KINDS = ("official", "spokesman", "relay", "wire", "media", "local-media", "eyewitness",
+                "analyst", "ngo", "advocacy")
+# How precisely a claim's date is known, after ACLED's time precision codes 1-3.
+DATE_PRECISION = ("day", "approximate", "week", "month")
 
 _ID = r"^[a-z0-9][a-z0-9._-]*\Z"  # \Z, not $: "k1\n" is no id
 _TEXT = {"type": "string", "minLength": 1, "maxLength": 2000}
@@ -82,7 +89,8 @@ SCHEMA = {
                 "required": ["name", "side"],
                 "additionalProperties": False,
                 "properties": {"name": {**_TEXT, "maxLength": 300}, "side": {"type": "string"},
-                               "url": _URL, "note": _TEXT},
+                               "url": _URL, "note": _TEXT,
+                               "kind": {"enum": list(SOURCE_KINDS)}, "leaning": _TEXT},
             },
         },
         "claims": {
@@ -107,6 +115,7 @@ SCHEMA = {
                     "note": _TEXT,
                     "date_note": _TEXT,
                     "confidence": {"enum": list(CONFIDENCE)},
+                    "date_precision": {"enum": list(DATE_PRECISION)},
                 },
             },
         },
@@ -125,12 +134,18 @@ class Side:
 
 @dataclass(frozen=True)
 class Source:
-    """Whose word a claim is; ``side`` is a side id or ``independent``."""
+    """Whose word a claim is; ``side`` is a side id or ``independent``.
+
+    ``kind`` is one of :data:`SOURCE_KINDS` (what kind of voice), ``leaning`` a short note on
+    an outlet's or person's known leaning.
+    """
 
     id: str
     name: str
     side: str
     url: str | None = None
+    kind: str | None = None
+    leaning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +170,7 @@ class Claim:
     note: str | None = None
     date_note: str | None = None
     confidence: str | None = None
+    date_precision: str | None = None  # one of DATE_PRECISION; None: not stated (a day)
     places: tuple[str, ...] = ()
     named: str = ""  # the districts as the file names them, for display
 
@@ -186,8 +202,9 @@ class ClaimSet:
 
     @property
     def holders(self) -> list[str]:
-        """Every value a district's holder can take."""
-        return [*self.sides, CONTESTED, UNKNOWN]
+        """Every value a district's holder can take: each side, ``contested`` (claimed
+        fighting), ``disputed`` (the combined view's voices disagree), ``unknown``."""
+        return [*self.sides, CONTESTED, DISPUTED, UNKNOWN]
 
     def claim(self, claim_id: str) -> Claim:
         return self._by_id[claim_id]
@@ -579,7 +596,10 @@ class _Checker:
                              f"unknown side '{_short(side)}' for source '{_short(sid)}'",
                              self.suggest(lambda: _did_you_mean(side, [*sides, INDEPENDENT])))
             url = self.url(src.get("url"), ("sources", sid, "url"))
-            sources[sid] = Source(sid, str(src.get("name", sid)), side, url)
+            kind, leaning = src.get("kind"), src.get("leaning")
+            sources[sid] = Source(sid, str(src.get("name", sid)), side, url,
+                                  kind if isinstance(kind, str) else None,
+                                  leaning if isinstance(leaning, str) else None)
         return sources
 
     def gazetteer(self, region) -> Gazetteer | None:
@@ -658,7 +678,7 @@ class _Checker:
                 id=cid, when=when, source=source, holder=holder, districts=districts, order=i,
                 line=line, via=via if isinstance(via, str) else None, url=url, archived_url=archived,
                 quote=raw.get("quote"), note=raw.get("note"), date_note=raw.get("date_note"),
-                confidence=raw.get("confidence"),
+                confidence=raw.get("confidence"), date_precision=raw.get("date_precision"),
                 places=tuple(map(str, places)) if isinstance(places, list) else (),
                 named=named.strip(),
             ))

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from . import boundaries
-from .claims import CONTESTED, UNKNOWN, ClaimSet, check_claims, claim_count_drop, read_limited
+from .claims import CONTESTED, DISPUTED, UNKNOWN, ClaimSet, check_claims, claim_count_drop, read_limited
 from .cli import default_claims
 from .control import ledger, resolve, timeline
 from .maps import BASEMAPS, UNKNOWN_COLOR, build_map, standalone_html, view_label
@@ -26,6 +26,7 @@ from .problems import ClaimsError, Problem
 
 BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
 CONTESTED_COLOR = "#555555"
+DISPUTED_COLOR = "#CC79A7"  # placeholder until the page draws disputed its own way
 
 
 @dataclass
@@ -142,12 +143,13 @@ def markdown_text(text: str) -> str:
 def holder_label(claims: ClaimSet, holder: str) -> str:
     if holder in claims.sides:
         return claims.sides[holder].label
-    return {CONTESTED: "Contested", UNKNOWN: "No claim yet"}.get(holder, holder)
+    return {CONTESTED: "Contested", DISPUTED: "Disputed", UNKNOWN: "No claim yet"}.get(holder, holder)
 
 
 def holder_colors(claims: ClaimSet) -> tuple[list[str], list[str]]:
-    domain = [*claims.sides, CONTESTED, UNKNOWN]
-    return domain, [*(s.color for s in claims.sides.values()), CONTESTED_COLOR, UNKNOWN_COLOR]
+    domain = [*claims.sides, CONTESTED, DISPUTED, UNKNOWN]
+    return domain, [*(s.color for s in claims.sides.values()), CONTESTED_COLOR, DISPUTED_COLOR,
+                    UNKNOWN_COLOR]
 
 
 def _link(url: str | None, text: str = "link") -> str:
@@ -159,7 +161,7 @@ def _link(url: str | None, text: str = "link") -> str:
 
 def _badge(claims: ClaimSet, holder: str) -> str:
     color = claims.sides[holder].color if holder in claims.sides else \
-        (CONTESTED_COLOR if holder == CONTESTED else "#999999")
+        {CONTESTED: CONTESTED_COLOR, DISPUTED: DISPUTED_COLOR}.get(holder, "#999999")
     return (f'<span class="badge" style="border-color:{html.escape(color)}">'
             f'{html.escape(holder_label(claims, holder))}</span>')
 

@@ -397,6 +397,9 @@ WORDING = [
      "claims.yaml:2: region has both a province and a country; give one of them"),
     ("encoding", "version: 1\n".encode("utf-16"),
      "claims.yaml:1: the file is UTF-16 text, not UTF-8 - save the file as UTF-8"),
+    ("bad-value", tiny_file(C + ", date_precision: wek}"),
+     "claims.yaml:6: date_precision must be one of day, approximate, week, month, not 'wek'"
+     " - did you mean 'week'?"),
 ]
 
 
@@ -576,3 +579,23 @@ def _fast_whole():
     import fastjsonschema
 
     return fastjsonschema.compile(claims_module.SCHEMA)
+def test_source_kind_leaning_and_date_precision_are_read():
+    data = tiny_file(C + ", date_precision: approximate}",
+                     sources='{ann: {name: Ann, side: red, kind: spokesman, leaning: "<b>pro-red</b>"}}')
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert problems == []
+    assert (claims.sources["ann"].kind, claims.sources["ann"].leaning) == ("spokesman", "<b>pro-red</b>")
+    assert claims.claims[0].date_precision == "approximate"
+
+
+def test_an_unknown_source_kind_is_a_bad_value():
+    data = tiny_file(C + "}", sources="{ann: {name: Ann, side: red, kind: blogger}}")
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert [(p.line, p.code) for p in problems] == [(4, "bad-value")]
+    assert "local-media" in str(problems[0])
+
+
+def test_disputed_is_a_reserved_word():
+    data = tiny_file(C + "}", sides='{disputed: {label: D, color: "#D55E00"}}')
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert "reserved-id" in [p.code for p in problems]

@@ -167,7 +167,7 @@ def test_snapshot_csv_other_views(capsys, claims_file):
         (d, "nrf", "dashti-0905") for d in DISTRICTS]
     rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-05", "--view", "combined")
     assert {r["district"]: r["holder"] for r in rows} == {
-        d: "nrf" if d in ("Bazarak", "Rukha") else "contested" for d in DISTRICTS}
+        d: "nrf" if d in ("Bazarak", "Rukha") else "disputed" for d in DISTRICTS}
     rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-05", "--view", "independent")
     assert {r["holder"] for r in rows} == {"unknown"}  # CNN only relayed a Taliban claim
     rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-04", "--view", "taliban")
@@ -289,9 +289,9 @@ def test_a_clone_without_shared_data_beside_it(tmp_path):
 def test_timeline_csv(capsys, claims_file):
     code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "taliban")
     assert (code, err) == (0, "")
-    assert out == "date,taliban,nrf,contested,unknown\n2021-09-05,5,2,0,0\n"
+    assert out == "date,taliban,nrf,contested,disputed,unknown\n2021-09-05,5,2,0,0,0\n"
     code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "combined")
-    assert out == "date,taliban,nrf,contested,unknown\n2021-09-05,0,2,5,0\n"
+    assert out == "date,taliban,nrf,contested,disputed,unknown\n2021-09-05,0,2,0,5,0\n"
 
 
 def test_timeline_json(capsys, claims_file):
@@ -299,7 +299,8 @@ def test_timeline_json(capsys, claims_file):
                          "--format", "json")
     assert (code, err) == (0, "")
     assert json.loads(out) == [{"date": "2021-09-05",
-                                "counts": {"taliban": 0, "nrf": 7, "contested": 0, "unknown": 0}}]
+                                "counts": {"taliban": 0, "nrf": 7, "contested": 0, "disputed": 0,
+                                           "unknown": 0}}]
 
 
 def test_timeline_by_district(capsys, claims_file):
@@ -307,7 +308,7 @@ def test_timeline_by_district(capsys, claims_file):
                          "--districts")
     assert (code, err) == (0, "")
     assert out.splitlines() == ["date,Bazarak,Rukha,Dara,Khenj,Anawa,Shutul,Paryan",
-                                "2021-09-05,nrf,nrf,contested,contested,contested,contested,contested"]
+                                "2021-09-05,nrf,nrf,disputed,disputed,disputed,disputed,disputed"]
     code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "taliban",
                          "--districts", "--format", "json")
     document = json.loads(out)

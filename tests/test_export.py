@@ -58,8 +58,8 @@ def test_snapshot_csv(claims):
     assert list(rows[0]) == export.SNAPSHOT_COLUMNS
     assert [(r["pcode"], r["district"], r["holder"], r["since"], r["claim_ids"], r["district_da"])
             for r in rows] == [
-        ("XX0101", "North", "contested", "2021-09-05", "r1;b1", "شمال"),
-        ("XX0102", "South", "contested", "2021-09-04", "r1;p1", "جنوب"),
+        ("XX0101", "North", "disputed", "2021-09-05", "r1;b1", "شمال"),
+        ("XX0102", "South", "disputed", "2021-09-04", "r1;p1", "جنوب"),
         ("XX0103", "East", "unknown", "", "", "شرق"),
     ]
     # Source names with commas and quotes survive the round trip.
@@ -92,7 +92,7 @@ def test_snapshot_geojson(claims, districts):
     assert data["type"] == "FeatureCollection"
     assert (data["view"], data["on"], data["attribution"]) == ("combined", "2021-09-05T23:59", ATTRIBUTION)
     assert [f["properties"]["pcode"] for f in data["features"]] == ["XX0101", "XX0102", "XX0103"]
-    assert [f["properties"]["holder"] for f in data["features"]] == ["contested", "contested", "unknown"]
+    assert [f["properties"]["holder"] for f in data["features"]] == ["disputed", "disputed", "unknown"]
     for feature, geometry in zip(data["features"], districts.geometry):
         assert feature["type"] == "Feature"
         assert shape(feature["geometry"]).equals(geometry)
@@ -110,14 +110,14 @@ def test_snapshot_geojson_leaves_out_districts_not_in_the_snapshot(claims, distr
 def test_timeline_csv_and_json(claims):
     frame = timeline(claims, view="combined")
     assert export.timeline_csv(frame) == (
-        "date,red,blue,contested,unknown\n"
-        "2021-09-03,2,0,0,1\n"
-        "2021-09-04,1,0,1,1\n"
-        "2021-09-05,0,0,2,1\n")
+        "date,red,blue,contested,disputed,unknown\n"
+        "2021-09-03,2,0,0,0,1\n"
+        "2021-09-04,1,0,0,1,1\n"
+        "2021-09-05,0,0,0,2,1\n")
     assert json.loads(export.timeline_json(frame)) == [
-        {"date": "2021-09-03", "counts": {"red": 2, "blue": 0, "contested": 0, "unknown": 1}},
-        {"date": "2021-09-04", "counts": {"red": 1, "blue": 0, "contested": 1, "unknown": 1}},
-        {"date": "2021-09-05", "counts": {"red": 0, "blue": 0, "contested": 2, "unknown": 1}},
+        {"date": "2021-09-03", "counts": {"red": 2, "blue": 0, "contested": 0, "disputed": 0, "unknown": 1}},
+        {"date": "2021-09-04", "counts": {"red": 1, "blue": 0, "contested": 0, "disputed": 1, "unknown": 1}},
+        {"date": "2021-09-05", "counts": {"red": 0, "blue": 0, "contested": 0, "disputed": 2, "unknown": 1}},
     ]
 
 
@@ -126,8 +126,8 @@ def test_district_timeline_csv_and_json(claims):
     assert export.district_timeline_csv(frame, claims) == (
         "date,North,South,East\n"
         "2021-09-03,red,red,unknown\n"
-        "2021-09-04,red,contested,unknown\n"
-        "2021-09-05,contested,contested,unknown\n")
+        "2021-09-04,red,disputed,unknown\n"
+        "2021-09-05,disputed,disputed,unknown\n")
     document = json.loads(export.district_timeline_json(frame, claims))
     assert document["districts"] == {"XX0101": "North", "XX0102": "South", "XX0103": "East"}
     assert document["rows"][0] == {"date": "2021-09-03",
@@ -144,7 +144,7 @@ def test_district_timeline_csv_tells_apart_districts_of_the_same_name(claims):
 
 def test_empty_timeline(claims):
     frame = timeline(claims, view="independent").iloc[0:0]
-    assert export.timeline_csv(frame) == "date,red,blue,contested,unknown\n"
+    assert export.timeline_csv(frame) == "date,red,blue,contested,disputed,unknown\n"
     assert json.loads(export.timeline_json(frame)) == []
 
 
