@@ -1,7 +1,8 @@
 """``python -m dashboard``: validate claims, print snapshots and timelines, render a map.
 
-Exit codes: 0 success, 1 problems found (every one printed as ``path:line: message``),
-2 wrong usage.
+Exit codes: 0 success, 1 problems found (every one printed as ``path:line: message``) or an
+output that cannot be written, 2 wrong usage, 130 interrupted (Ctrl-C). Nothing printed to a
+terminal carries a raw control character.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from . import boundaries, export, publish
 from .claims import read_claims
 from .control import district_timeline, resolve, timeline
 from .gazetteer import COUNTRIES, boundary_gazetteer, read_gazetteer
-from .problems import ClaimsError
+from .problems import ClaimsError, printable
 
 REPO_CLAIMS = Path(__file__).resolve().parent.parent / "claims.yaml"
 CLAIMS_ENV_VAR = "DASHBOARD_CLAIMS"
@@ -31,11 +33,28 @@ def default_claims() -> Path:
     return here if here.exists() else REPO_CLAIMS
 
 
+DATE_FORMS = "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?")
+
+
 def _date(text: str) -> dt.datetime | dt.date:
+    """``--date``: exactly the README's forms; no time zone, week date or compact form.
+
+    Examples
+    --------
+    >>> _date("2021-09-05"), _date("2021-09-05T14:00")
+    (datetime.date(2021, 9, 5), datetime.datetime(2021, 9, 5, 14, 0))
+    """
+    match = _DATE.fullmatch(text)
     try:
-        return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+        if match is None:
+            raise ValueError
+        parts = [int(g) for g in match.groups() if g is not None]
+        return dt.datetime(*parts) if len(parts) > 3 else dt.date(*parts)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2021-09-05") from None
+        raise argparse.ArgumentTypeError(
+            f"'{printable(text[:40])}' is not a date: write {DATE_FORMS} "
+            "(e.g. 2021-09-05 or 2021-09-05T14:00)") from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -52,7 +71,7 @@ def parser() -> argparse.ArgumentParser:
     common(p, positional=True)
     p = commands.add_parser("snapshot", help="every district's holder on a date, in a view")
     common(p)
-    p.add_argument("--date", required=True, type=_date, help="2021-09-05 or 2021-09-05T14:00")
+    p.add_argument("--date", required=True, type=_date, help=f"{DATE_FORMS}, e.g. 2021-09-05")
     p.add_argument("--view", required=True, help="a side id, independent or combined")
     p.add_argument("--format", choices=FORMATS["snapshot"], default="csv")
     p.add_argument("--full-resolution", action="store_true",
@@ -60,23 +79,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--geodata", metavar="DIR",
                    help=f"folder holding the original zips for --full-resolution "
                         f"(default: ${boundaries.ENV_VAR}, else ../shared/geodata)")
-    p.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    p.add_argument("-o", "--output", help="write here instead of standard output")
     p = commands.add_parser("timeline", help="districts per holder on each date something changes")
     common(p)
     p.add_argument("--view", required=True, help="a side id, independent or combined")
     p.add_argument("--districts", action="store_true",
                    help="each district's holder (one column per district) instead of counts")
     p.add_argument("--format", choices=FORMATS["timeline"], default="csv")
-    p.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    p.add_argument("-o", "--output", help="write here instead of standard output")
     p = commands.add_parser("render", help="a standalone HTML map of a snapshot (works offline)")
     common(p)
-    p.add_argument("--date", required=True, type=_date)
+    p.add_argument("--date", required=True, type=_date, help=f"{DATE_FORMS}, e.g. 2021-09-05")
     p.add_argument("--view", required=True)
     p.add_argument("--basemap", choices=["none", "osm", "topo"], default="none")
     p.add_argument("--format", choices=["html", "png", "svg"], default="html",
                    help="html: the interactive map; png/svg: a static figure to publish")
     p.add_argument("--width", type=int, default=1600, help="png/svg: width in pixels (200-10000)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
+    p.add_argument("-o", "--output", required=True, help="the file to write")
     p = commands.add_parser("publish", help="a static site of the map (every view and day) for any "
                                             "static host; works from file:// and in an <iframe>")
     common(p)
@@ -88,7 +107,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return the exit code."""
+    """Run one command; return the exit code (130, and one line, if interrupted by Ctrl-C)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage error
@@ -98,22 +125,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         claims = read_claims(path, gazetteer_for=gazetteer_for)
     except ClaimsError as exc:
-        for problem in exc.problems:
-            print(problem)
-        print(f"{path}: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} found",
-              file=sys.stderr)
+        # str(problem) escapes every control character: one problem, one line, no escapes run.
+        text = "".join(f"{problem}\n" for problem in exc.problems)
+        count = len(exc.problems)
+        _emit(text, None)
+        print(printable(f"{path}: {count} problem{'s' if count != 1 else ''} found"), file=sys.stderr)
         return 1
     except boundaries.BoundaryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(printable(f"error: {exc}"), file=sys.stderr)
         return 1
 
     if args.command == "validate":
-        print(claims.summary())
-        return 0
+        return _emit(printable(claims.summary()), None)
     if args.command == "publish":
         return _publish(args, claims)
     if args.view not in claims.views:
-        print(f"error: unknown view '{args.view}'; choose one of {', '.join(claims.views)}",
+        print(printable(f"error: unknown view '{args.view[:100]}'; choose one of {', '.join(claims.views)}"),
               file=sys.stderr)
         return 2
     if args.command == "timeline":
@@ -138,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         if not full:
             districts = boundaries.for_web(districts)
     except boundaries.BoundaryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(printable(f"error: {exc}"), file=sys.stderr)
         return 1
     if args.command == "snapshot":
         return _emit(export.snapshot_geojson(snapshot, districts, claims), args.output)
@@ -146,9 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         return _figure(args, snapshot, districts, claims)
     html = publish.standalone_html(claims, districts, view=args.view, date=args.date,
                                    basemap=args.basemap, places=_places(districts, claims.province))
-    _emit(html, args.output)
-    print(f"wrote {args.output} ({len(html.encode()) // 1024} KB): {args.view} view on {args.date}",
-          file=sys.stderr)
+    if _emit(html, args.output):
+        return 1
+    print(printable(f"wrote {args.output} ({len(html.encode()) // 1024} KB): {args.view} view on "
+                    f"{args.date}"), file=sys.stderr)
     return 0
 
 
@@ -162,19 +190,19 @@ def _publish(args, claims) -> int:
     try:
         districts = boundaries.for_web(boundaries.load_region(claims.province))
     except boundaries.BoundaryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(printable(f"error: {exc}"), file=sys.stderr)
         return 1
     try:
         written = publish.publish(claims, districts, args.output,
                                   region=args.region, basemap=args.basemap,
                                   places=_places(districts, claims.province))
     except OSError as exc:
-        print(f"error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        print(printable(f"error: cannot write {args.output}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
     size = sum(p.stat().st_size for p in written)
-    print(f"wrote {args.output}/ ({len(written)} files, {size // 1024} KB): open "
-          f"{args.output / 'index.html'} in a browser, or serve the folder from any static host",
-          file=sys.stderr)
+    print(printable(f"wrote {args.output}/ ({len(written)} files, {size // 1024} KB): open "
+                    f"{args.output / 'index.html'} in a browser, or serve the folder from any "
+                    "static host"), file=sys.stderr)
     return 0
 
 
@@ -185,15 +213,47 @@ def _figure(args, snapshot, districts, claims) -> int:
         print("error: --width must be from 200 to 10000 pixels", file=sys.stderr)
         return 2
     data = snapshot_figure(snapshot, districts, claims, fmt=args.format, width_px=args.width)
-    args.output.write_bytes(data)
-    print(f"wrote {args.output} ({len(data) // 1024} KB): {args.view} view on {args.date}",
+    if _write(args.output, data):
+        return 1
+    print(printable(f"wrote {args.output} ({len(data) // 1024} KB): {args.view} view on {args.date}"),
           file=sys.stderr)
     return 0
 
 
-def _emit(text: str, output: Path | None) -> int:
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
-        output.write_text(text, encoding="utf-8")
+def _write(output: str, data: bytes) -> int:
+    """Write ``data`` to the file ``output``; 1 (and one line) if that fails."""
+    where = printable(repr(output) if not output.strip() else output)
+    if not output.strip():
+        print(f"error: cannot write {where}: no file name given", file=sys.stderr)
+        return 1
+    try:
+        with open(output, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        print(f"error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _emit(text: str, output: str | None) -> int:
+    """Write ``text`` to the file ``output``, or to standard output; 1 (and one line) if that fails.
+
+    On a terminal, control characters in the text (from the claims) are printed escaped.
+    """
+    text = text if text.endswith("\n") else text + "\n"
+    if output is not None:
+        return _write(output, text.encode("utf-8"))
+    if sys.stdout.isatty():
+        text = printable(text, keep="\n")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:  # a closed pipe (| head), a full disk (> /dev/full)
+        try:  # nothing more can reach standard output; keep Python's exit from trying again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        if not isinstance(exc, BrokenPipeError):
+            print(f"error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 0

@@ -30,7 +30,7 @@ def counts(at) -> list[str]:
 def expected_counts(claims, view, on) -> list[str]:
     holders = list(resolve(claims, view=view, on=on).holders().values())
     labels = {**{s: x.label for s, x in claims.sides.items()}, "contested": "Contested",
-              "unknown": "No claim yet"}
+              "disputed": "Disputed", "unknown": "No claim yet"}
     return [f"**{holders.count(h)}** × {labels[h]}" for h in claims.holders if holders.count(h)]
 
 

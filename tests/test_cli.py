@@ -167,7 +167,7 @@ def test_snapshot_csv_other_views(capsys, claims_file):
         (d, "nrf", "dashti-0905") for d in DISTRICTS]
     rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-05", "--view", "combined")
     assert {r["district"]: r["holder"] for r in rows} == {
-        d: "nrf" if d in ("Bazarak", "Rukha") else "contested" for d in DISTRICTS}
+        d: "nrf" if d in ("Bazarak", "Rukha") else "disputed" for d in DISTRICTS}
     rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-05", "--view", "independent")
     assert {r["holder"] for r in rows} == {"unknown"}  # CNN only relayed a Taliban claim
     rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-04", "--view", "taliban")
@@ -289,9 +289,9 @@ def test_a_clone_without_shared_data_beside_it(tmp_path):
 def test_timeline_csv(capsys, claims_file):
     code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "taliban")
     assert (code, err) == (0, "")
-    assert out == "date,taliban,nrf,contested,unknown\n2021-09-05,5,2,0,0\n"
+    assert out == "date,taliban,nrf,contested,disputed,unknown\n2021-09-05,5,2,0,0,0\n"
     code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "combined")
-    assert out == "date,taliban,nrf,contested,unknown\n2021-09-05,0,2,5,0\n"
+    assert out == "date,taliban,nrf,contested,disputed,unknown\n2021-09-05,0,2,0,5,0\n"
 
 
 def test_timeline_json(capsys, claims_file):
@@ -299,7 +299,8 @@ def test_timeline_json(capsys, claims_file):
                          "--format", "json")
     assert (code, err) == (0, "")
     assert json.loads(out) == [{"date": "2021-09-05",
-                                "counts": {"taliban": 0, "nrf": 7, "contested": 0, "unknown": 0}}]
+                                "counts": {"taliban": 0, "nrf": 7, "contested": 0, "disputed": 0,
+                                           "unknown": 0}}]
 
 
 def test_timeline_by_district(capsys, claims_file):
@@ -307,7 +308,7 @@ def test_timeline_by_district(capsys, claims_file):
                          "--districts")
     assert (code, err) == (0, "")
     assert out.splitlines() == ["date,Bazarak,Rukha,Dara,Khenj,Anawa,Shutul,Paryan",
-                                "2021-09-05,nrf,nrf,contested,contested,contested,contested,contested"]
+                                "2021-09-05,nrf,nrf,disputed,disputed,disputed,disputed,disputed"]
     code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "taliban",
                          "--districts", "--format", "json")
     document = json.loads(out)
@@ -360,8 +361,8 @@ def test_render_figure_width_is_checked(capsys, claims_file, tmp_path):
 # ------------------------------------------------------------------------------ usage errors
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["snapshot", "--date", "2021-13-01", "--view", "taliban"], "'2021-13-01' is not a date like 2021-09-05"),
-    (["snapshot", "--date", "5 Sept", "--view", "taliban"], "'5 Sept' is not a date like 2021-09-05"),
+    (["snapshot", "--date", "2021-13-01", "--view", "taliban"], "'2021-13-01' is not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"),
+    (["snapshot", "--date", "5 Sept", "--view", "taliban"], "'5 Sept' is not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"),
     (["snapshot", "--date", "2021-09-05", "--view", "green"],
      "error: unknown view 'green'; choose one of taliban, nrf, independent, combined"),
     (["timeline", "--view", "press"], "error: unknown view 'press'"),
@@ -493,7 +494,8 @@ def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, di
 
 # Every corpus file, and the generated cases that stress a process (size, depth, one huge line);
 # the other generated cases only repeat a corpus theme with longer text.
-HEAVY = ["too-large-50mb.yaml", "deep-nesting-100k.yaml", "long-line-4mb.yaml", "near-limit-4.9mb.yaml"]
+HEAVY = ["too-large-50mb.yaml", "deep-nesting-100k.yaml", "long-line-4mb.yaml", "near-limit-4.9mb.yaml",
+         "too-many-districts.yaml", "many-unknown-names.yaml", "big-number-version.yaml"]
 CLI_CASES = [p.name for p in corpus_files()] + [f"generated/{n}" for n in HEAVY]
 @pytest.fixture(scope="module")
 def cli_runs(tmp_path_factory):
@@ -556,3 +558,135 @@ def test_validate_a_bad_file_in_a_subprocess(cli_runs, name):
     assert run_["stderr"] == f"{path}: {count} problem{'s' if count != 1 else ''} found\n"
     if name in EXPECTED and name not in KNOWN_BUGS:  # (line bugs are tested in test_claims)
         assert [int(LINE.match(line)["line"]) for line in lines] == [n for n, _ in EXPECTED[name]]
+
+
+# ------------------------------------------------------- issue 9: hostile files, outputs, signals
+
+@pytest.mark.parametrize("text", ["2021-09-05", "2021-09-05T14:00", "2021-09-05T14:00:30"])
+def test_date_takes_the_documented_forms(capsys, claims_file, text):
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file,
+                         "--date", text, "--view", "nrf")
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize("text", [
+    "2021-09-05T14:00+02:00", "2021-09-05T14:00Z", "2021-W35-7", "20210905", "2021-09-05 14:00",
+    "2021-09-05T14", "2021-09-05T24:00", "2021-9-5", "٢٠٢١-٠٩-٠٥", "2021-09-05\n", ""])
+def test_date_refuses_every_other_form(capsys, claims_file, text):
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file,
+                         "--date", text, "--view", "nrf")
+    assert (code, out) == (2, "")
+    assert "is not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]" in err
+    assert "Warning" not in err and "Traceback" not in err
+
+
+def test_the_readme_documents_the_date_forms():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for form in cli.DATE_FORMS.split(" or "):
+        assert f"`{form}`" in readme
+    assert "no time zone" in readme
+
+
+@pytest.mark.parametrize("command", ["snapshot", "render"])
+@pytest.mark.parametrize("target", ["folder", "/dev/full", "missing/map.out", ""])
+def test_an_output_that_cannot_be_written_is_one_line(capsys, claims_file, tmp_path, command, target):
+    output = {"folder": str(tmp_path), "missing/map.out": str(tmp_path / "missing" / "map.out")}.get(
+        target, target)
+    if target == "/dev/full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    code, out, err = run(capsys, command, "--claims", claims_file, "--date",
+                         "2021-09-05", "--view", "nrf", "-o", output)
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and err.startswith("error: cannot write "), err
+    assert "Traceback" not in err
+
+
+def test_ctrl_c_is_one_line_and_exit_130(capsys, claims_file, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "read_claims", interrupted)
+    assert run(capsys, "validate", claims_file) == (130, "", "interrupted\n")
+
+
+def test_ctrl_c_in_a_real_process(claims_file):
+    """A real SIGINT while the command works: one line, exit 130, no traceback."""
+    script = ("import os, signal, sys, time\n"
+              "from dashboard import cli\n"
+              "def slow(*a, **k):\n"
+              "    os.kill(os.getpid(), signal.SIGINT)\n"
+              "    time.sleep(30)\n"
+              "cli.read_claims = slow\n"
+              f"sys.exit(cli.main(['validate', {str(claims_file)!r}]))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "interrupted\n")
+
+
+def _validate(path, timeout=20):
+    """``python -m dashboard validate PATH`` in a child process: (exit code, stdout, stderr, seconds)."""
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "dashboard", "validate", str(path)],
+                          capture_output=True, text=True, timeout=timeout, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    return done.returncode, done.stdout, done.stderr, time.monotonic() - start
+
+
+def test_a_symlink_to_dev_zero_is_too_large_in_seconds(tmp_path):
+    link = tmp_path / "claims.yaml"
+    link.symlink_to("/dev/zero")
+    code, out, err, seconds = _validate(link)
+    assert (code, out) == (1, f"{link}:1: the file is over 5 MB; the limit is 5 MB\n"), err
+    assert seconds < 5 + 5  # the limit, plus the interpreter's start on a busy machine
+    assert "Traceback" not in err
+
+
+def test_a_fifo_is_unreadable_and_never_waited_for(tmp_path):
+    fifo = tmp_path / "claims.yaml"
+    os.mkfifo(fifo)
+    code, out, err, seconds = _validate(fifo)  # no writer: reading would block for ever
+    assert (code, out) == (1, f"{fifo}:1: cannot read file: it is a pipe (FIFO), not a regular file\n")
+    assert "Traceback" not in err
+
+
+def test_a_folder_is_unreadable(capsys, tmp_path):
+    code, out, err = run(capsys, "validate", tmp_path)
+    assert (code, out) == (1, f"{tmp_path}:1: cannot read file: it is a folder, not a regular file\n")
+
+
+def test_terminal_output_carries_no_raw_control_character(tmp_path):
+    """CSV and problems printed to a terminal (a pty): control characters escaped."""
+    import pty
+
+    good = tmp_path / "good.yaml"
+    good.write_text(PANJSHIR.replace("{name: Bilal Karimi,", '{name: "Evil\\r=1+1\\u0085\\u202e x",'),
+                    encoding="utf-8")
+    bad = tmp_path / "bad\x1b[31m.yaml"
+    bad.write_text(PANJSHIR.replace("source: dashti", 'source: "dash\\u0085ti"'), encoding="utf-8")
+    outputs = []
+    for argv in (["snapshot", "--claims", str(good), "--date", "2021-09-05", "--view", "taliban"],
+                 ["validate", str(bad)]):
+        leader, follower = pty.openpty()
+        done = subprocess.run([sys.executable, "-m", "dashboard", *argv],
+                              stdout=follower, stderr=follower, cwd=REPO, timeout=60,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")  # the pty's own line ends
+        outputs.append((done.returncode, text))
+    (code, csv_out), (bad_code, problems) = outputs
+    assert code == 0 and bad_code == 1
+    for text in (csv_out, problems):
+        raw = [c for c in text if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f or c == "\u202e"]
+        assert not raw, (raw, text)
+    assert "Evil\\r=1+1\\x85\\u202e x" in csv_out
+    assert "bad\\x1b[31m.yaml:" in problems and "dash\\x85ti" in problems

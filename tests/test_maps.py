@@ -82,7 +82,7 @@ def districts():
 
 def test_palette_uses_the_sides_colours(claims):
     styles = palette(claims)
-    assert set(styles) == {"taliban", "nrf", "contested", "unknown"}
+    assert set(styles) == {"taliban", "nrf", "contested", "disputed", "unknown"}
     assert styles["taliban"]["fillColor"] == "#D55E00"
     assert styles["nrf"]["fillColor"] == "#0072B2"
     assert styles["contested"]["fillColor"] == CONTESTED_FILL == "url(#contested-hatch)"
@@ -96,7 +96,7 @@ def test_map_data(claims):
     assert data["views"] == {"taliban": f"{HOSTILE_LABEL} claims", "nrf": "National Resistance Front claims",
                              "independent": "Independent reports", "combined": "All voices combined"}
     assert set(data["history"]) == set(claims.views)  # the app's engine can show every view
-    assert data["holders"] == ["taliban", "nrf", "contested", "unknown"]
+    assert data["holders"] == ["taliban", "nrf", "contested", "disputed", "unknown"]
     nrf = {i: h for _, i, h, _ in data["history"]["nrf"]}
     assert nrf == {i: 1 for i in range(7)}
     only = map_data(claims, view="nrf", on="2021-09-05", engine=False)
