@@ -78,9 +78,9 @@ if st.session_state.get("playing"):
 # -- Page --------------------------------------------------------------------------------------
 sides = [page.markdown_text(s.label) for s in claims.sides.values()]
 st.title(page.markdown_text(f"{region}: who claimed which district"))
-st.caption("District by district and day by day: what " + ", what ".join(sides) + " claimed, what "
-           "independent reporting said, and where they collide. Every colour rests on a sourced "
-           "claim: hover a district, or click it for its history.")
+st.caption("District by district and day by day: " + ", ".join(f"what {s} claimed" for s in sides) +
+           ", what independent reporting said, and where they collide. Every colour rests on a "
+           "sourced claim: hover a district, or click it for its history.")
 method = page.methodology()
 if method:
     with st.expander("How the map is made: the method", icon=":material/menu_book:"):
@@ -146,7 +146,7 @@ with right:
         st.html(panels.changes_html)
 
 st.subheader("Districts per holder over time")
-window = page.busiest_window(claims, view, around=st.session_state.get("chart_window"))
+window = page.chart_window(claims, view)
 st.vega_lite_chart(page.timeline_rule(date), page.timeline_chart(
     claims, view=view, key_dates=page.claim_days(claims, view), window=window),
     on_select=page.on_chart_pick, selection_mode="pick", key=page.chart_key(), width="stretch")

@@ -329,11 +329,12 @@ PANEL_STYLE = """<style>
 .claims-panel table { border-collapse: collapse; width: 100%; }
 .claims-panel th, .claims-panel td { border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left;
   vertical-align: top; }
-.claims-panel .badge { white-space: nowrap; }
+.claims-panel .badge { overflow-wrap: anywhere; }
 .claims-panel .swatch { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.3em;
   vertical-align: -0.1em; border: 1px solid #333; }
 .claims-panel q { font-style: italic; }
-.claims-panel ul, .claims-panel ol { list-style: none; padding-left: 0; margin: 0; }
+.claims-panel ul, .claims-panel ol, ul.claims-panel, ol.claims-panel { list-style: none;
+  padding-left: 0; margin: 0; }
 .claims-panel li { margin-bottom: 0.3rem; }
 .claims-panel.history li { border-left: 3px solid transparent; padding: 3px 6px; margin-bottom: 4px; }
 .claims-panel.history li.in-force { border-left-color: #b8860b; background: #fff3c4; }
@@ -378,8 +379,9 @@ def claims_made(claims: ClaimSet, made) -> str:
         where = ", ".join(names[p] for p in c.districts)
         if len(c.districts) == len(names) and len(names) > 1:
             where = "all districts"
+        source = html.escape(claims.sources[c.source].name)
         items.append(f"<li>{badge(claims, c.holder)} {html.escape(where)}: "
-                     f"<b>{html.escape(claims.sources[c.source].name)}</b>{via} {_link(c.url, 'source')}</li>")
+                     f"<b>{source}</b>{via} {_link(c.url, 'source')}</li>")
     return f'{PANEL_STYLE}<ul class="claims-panel made">{"".join(items)}</ul>'
 
 
@@ -460,15 +462,29 @@ def chart_key() -> str:
 def on_chart_pick() -> None:
     """``on_select`` callback of the chart: keep the picked date for the state block.
 
-    Sets ``st.session_state.chart_pick`` (ISO date) and starts a new chart (see :func:`chart_key`)
-    whose detail window is centred on the picked day (``st.session_state.chart_window``).
+    Sets ``st.session_state.chart_pick`` (ISO date, read once by :func:`take_chart_pick`) and
+    starts a new chart (see :func:`chart_key`) with no selection; :func:`chart_window` then keeps
+    the detail's span, or centres it on the picked day if that lies outside.
     """
     picked = picked_date(st.session_state.get(chart_key()))
     if picked is None:
         return
-    st.session_state.chart_pick = picked
+    st.session_state.chart_pick = st.session_state.chart_centre = picked
     st.session_state.chart_epoch = st.session_state.get("chart_epoch", 0) + 1
-    st.session_state.chart_window = picked
+
+
+def chart_window(claims: ClaimSet, view: str) -> tuple[str, str] | None:
+    """The detail chart's span for this run: the busiest weeks of ``view`` at first, the same
+    span after a pick inside it, centred on a pick outside it (the user had brushed elsewhere)."""
+    state = st.session_state
+    key = f"{claims.digest}/{view}"
+    window = state.get("chart_window") if state.get("chart_window_for") == key else None
+    window = window or busiest_window(claims, view)
+    centre = state.pop("chart_centre", None)
+    if window and centre and not window[0] <= centre <= window[1]:
+        window = busiest_window(claims, view, around=centre)
+    state.chart_window, state.chart_window_for = window, key
+    return window
 
 
 def take_chart_pick() -> str | None:
@@ -582,7 +598,9 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str],
     # rule would redraw every mark; and the y axis is the number of districts, no more.
     ends = [_utc(frame["date"].iloc[0]), _utc(frame["date"].iloc[-1])]
     n = max(len(claims.districts), 1)
-    axis = alt.Axis(tickMinStep=24 * 3600 * 1000, labelOverlap=True)  # no hourly ticks
+    day = 24 * 3600 * 1000
+    axis = alt.Axis(tickMinStep=day, labelOverlap=True, format="%-d %b")  # days, never hours
+    strip_axis = alt.Axis(tickMinStep=day, labelOverlap=True, format="%b %Y" if window else "%-d %b")
     brush = alt.selection_interval(name="brush", encodings=["x"],
                                    value={"x": [_utc(w) for w in window]} if window else alt.Undefined)
     pick = alt.selection_point(name="pick", fields=["date"], on="click", nearest=True)
@@ -591,9 +609,15 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str],
     color = alt.Color("holder:N", scale=alt.Scale(domain=domain, range=colors), legend=None)
     tooltip = [alt.Tooltip("utcyearmonthdate(date):T", title="date", format="%Y-%m-%d"),
                alt.Tooltip("label:N", title="holder"), alt.Tooltip("districts:Q")]
-    y = alt.Y("y0:Q", title="districts", scale=alt.Scale(domain=[0, n], nice=False))
-
     def areas(x, *, detail: bool):
+        # Labels inside the plot: Streamlit gives each part of the chart the full width, so an
+        # axis outside it would push the chart past the page's right edge.
+        inside = {"labelAlign": "left", "labelPadding": -4, "tickSize": 0, "domain": False,
+                  "labelColor": "#111", "labelFontWeight": "bold", "title": None, "grid": False,
+                  "zindex": 1}
+        y = alt.Y("y0:Q", scale=alt.Scale(domain=[0, n], nice=False),
+                  axis=alt.Axis(tickMinStep=1, labelBaseline="bottom", **inside) if detail
+                  else alt.Axis(values=[n], labelBaseline="top", **inside))
         layers = [stacked.mark_area(interpolate="step-after", clip=True, opacity=0.9).encode(
             x=x, y=y, y2="y1:Q", color=color, tooltip=tooltip if detail else alt.Undefined)]
         for holder in encoding.HATCHES:
@@ -604,20 +628,22 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str],
                     x=x, y=y, y2="y1:Q", tooltip=tooltip if detail else alt.Undefined))
         return layers
 
-    x_all = alt.X("date:T", title=None, axis=axis, scale=alt.Scale(type="utc", domain=ends))
+    x_all = alt.X("date:T", title=None, axis=strip_axis, scale=alt.Scale(type="utc", domain=ends))
     x_zoom = alt.X("date:T", title=None, axis=axis,
                    scale=alt.Scale(type="utc", domain={"param": "brush"} if window else ends))
+    height = 170
     ticks = alt.Chart(pd.DataFrame({"date": list(key_dates)})).mark_tick(
-        color="#333", thickness=1.5, size=10, clip=True).encode(
-        x=x_zoom, y=alt.value(0), tooltip=[alt.Tooltip("utcyearmonthdate(date):T", title="claims on",
+        color="#111", thickness=2, size=14, clip=True).encode(
+        x=x_zoom, y=alt.value(height), tooltip=[alt.Tooltip("utcyearmonthdate(date):T", title="claims on",
                                                        format="%Y-%m-%d")]).add_params(pick)
     rule = alt.Chart().mark_rule(color="black", strokeWidth=2, clip=True,
                                    description="date-rule").encode(
         x=x_zoom)
-    detail = alt.layer(*areas(x_zoom, detail=True), ticks, rule).properties(height=170)
+    detail = alt.layer(*areas(x_zoom, detail=True), ticks, rule).properties(height=height,
+                                                                              width="container")
     strip = areas(x_all, detail=False)
     strip[0] = strip[0].add_params(brush)
-    overview = alt.layer(*strip).properties(height=45)
+    overview = alt.layer(*strip).properties(height=40, width="container")
     with alt.data_transformers.enable("default", max_rows=None):
         spec = alt.vconcat(detail, overview, spacing=6).resolve_scale(
             color="shared").to_dict()
