@@ -74,5 +74,9 @@ def test_screenshots_baghlan_and_literal_labels(chromium, tmp_path, output_dir):
         assert page.locator(".katex").count() == 0
         body = page.locator("body").inner_text().replace("\u2060", "")
         assert "[site](https://evil.example) {{ 7*7 }} $x$ :material/home:" in body
-        assert "Spokesman **bold** <b>x</b>" in body or "Spokesman" in body
+        assert "Spokesman **bold** <b>x</b>" in body
+        # Downloads are named after the region, the view and the date.
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Snapshot (CSV)").click()
+        assert download.value.suggested_filename == "baghlan-tal-2021-08-20.csv"
         page.close()
