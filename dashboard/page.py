@@ -540,11 +540,15 @@ def timeline_chart(claims: ClaimSet, *, view: str, key_dates: list[str],
     ``st.vega_lite_chart`` sends beside the spec. The spec itself does not depend on the date,
     so a step of the slider leaves it unchanged and the browser only moves the rule.
     """
-    specs = claims.__dict__.setdefault("_timeline_specs", {})
-    key = (view, tuple(key_dates), window)
-    if key not in specs:
-        specs[key] = _timeline_spec(claims, view, key_dates, window)
-    return specs[key]
+    if not claims.digest:  # claims built in code (tests): nothing to key a cache on
+        return _timeline_spec(claims, view, list(key_dates), window)
+    return _cached_spec(claims.digest, view, tuple(key_dates), window, claims)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_spec(digest: str, view: str, key_dates: tuple, window, _claims: ClaimSet) -> dict:
+    # Keyed on the claims file's digest (the claims themselves are not hashed).
+    return _timeline_spec(_claims, view, list(key_dates), window)
 
 
 def timeline_rule(on: str) -> pd.DataFrame:
@@ -622,9 +626,11 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str],
             x=x, y=y, y2="y1:Q", color=color, tooltip=tooltip if detail else alt.Undefined)]
         for holder in encoding.HATCHES:
             if holder in order:
+                # The stripes are set in the dict below: altair validates a gradient of many
+                # stops slowly.
                 layers.append(stacked.transform_filter(alt.datum.holder == holder).mark_area(
-                    interpolate="step-after", clip=True,
-                    fill=encoding.vega_stripes(holder, 240 if detail else 120)).encode(
+                    interpolate="step-after", clip=True, fill="#000000",
+                    description=f"hatch {holder} {240 if detail else 120}").encode(
                     x=x, y=y, y2="y1:Q", tooltip=tooltip if detail else alt.Undefined))
         return layers
 
@@ -649,9 +655,24 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str],
             color="shared").to_dict()
     # The rule draws the main data, so its layer has none of its own; and no theme sizes.
     _drop_rule_data(spec)
+    _set_hatches(spec)
     spec.pop("config", None)
     spec.pop("data", None)
     return spec
+
+
+def _set_hatches(node) -> None:
+    if isinstance(node, dict):
+        mark = node.get("mark")
+        if isinstance(mark, dict) and str(mark.get("description", "")).startswith("hatch "):
+            _, holder, count = mark["description"].split(" ")
+            mark["fill"] = encoding.vega_stripes(holder, int(count))
+            mark.pop("description")
+        for value in node.values():
+            _set_hatches(value)
+    elif isinstance(node, list):
+        for value in node:
+            _set_hatches(value)
 
 
 def _drop_rule_data(node) -> None:
