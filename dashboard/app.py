@@ -30,7 +30,7 @@ if loaded.boundary_error:
 if loaded.problems:
     lead = ("showing the last good version until they are fixed" if loaded.stale
             else "there is no earlier good version to show; fix these and the page will load")
-    notices.error(f"`{loaded.path}` has {len(loaded.problems)} problem(s): {lead}.")
+    notices.error(f"{page.markdown_text(loaded.path)} has {len(loaded.problems)} problem(s): {lead}.")
     notices.code("\n".join(str(p) for p in loaded.problems), language=None)
 if loaded.claims is None:
     notices.info("Each line above is `file:line: what is wrong`. Edit the file and interact with the "

@@ -80,3 +80,34 @@ def test_screenshots_baghlan_and_literal_labels(chromium, tmp_path, output_dir):
             page.get_by_role("button", name="Snapshot (CSV)").click()
         assert download.value.suggested_filename == "baghlan-tal-2021-08-20.csv"
         page.close()
+
+
+COUNTRY = textwrap.dedent("""\
+    version: 1
+    region: {country: AF}
+    sides:
+      tal: {label: Taliban, color: "#D55E00"}
+      res: {label: Resistance, color: "#0072B2"}
+    sources:
+      tal-spokesman: {name: Spokesman, side: tal}
+      res-commander: {name: Commander, side: res}
+    claims:
+      - {id: t1, date: 2021-08-15, source: tal-spokesman, holder: tal, districts: [AF0101, AF0901, AF0801]}
+      - {id: r1, date: 2021-08-20, source: res-commander, holder: res, districts: [AF0801, AF0907]}
+      - {id: t2, date: 2021-09-06, source: tal-spokesman, holder: tal, districts: [AF0801]}
+    """)
+
+
+def test_screenshot_country_wide(chromium, tmp_path, output_dir):
+    claims = tmp_path / "country.yaml"
+    claims.write_text(COUNTRY, encoding="utf-8")
+    with streamlit_server(claims) as url:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        open_app(page, url, "view=combined&date=2021-08-20", timeout=90_000)
+        wait_for_idle(page, timeout=60_000)
+        page.wait_for_timeout(1500)
+        _shoot(page, output_dir / "country.png")
+        assert page.title().startswith("Afghanistan")
+        # The who-says-what table holds every district (399), searchable and sortable.
+        assert page.locator("[data-testid=stDataFrame]").count() == 1
+        page.close()
