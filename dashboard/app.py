@@ -41,7 +41,7 @@ districts = page.districts(claims.province)
 region = page.region_name(claims, districts)  # region.name, else the boundary data's name
 st.set_page_config(page_title=f"{region}: claims of control")
 days = page.days(claims)
-if not days:  # the checker refuses `claims: []`; should such a file arrive, say so, do not fail
+if not days:  # `claims: []` (for the checker to refuse): an empty state, never a crash
     notices.info(f"{page.markdown_text(loaded.path)} has no claims yet: add one and the map appears.")
     st.stop()
 views = claims.views
