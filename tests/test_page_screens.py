@@ -51,6 +51,10 @@ def test_screenshots_panjshir(chromium, claims_file, output_dir):
         page.wait_for_timeout(1500)
         assert "claims of control" in page.title()
         _shoot(page, output_dir / "panjshir.png")
+        open_app(page, url, "view=combined&date=2021-09-14")
+        wait_for_idle(page)
+        page.wait_for_timeout(1500)
+        _shoot(page, output_dir / "panjshir-combined.png")
         page.close()
 
 
