@@ -121,8 +121,6 @@ def region_name(claims: ClaimSet, districts=None) -> str:
     if given:
         return given
     code = claims.province
-    if code in COUNTRY_NAMES:
-        return COUNTRY_NAMES[code]
     lookup = getattr(boundaries, "region_name", None)  # the boundary data's own names, if known
     if lookup is not None:
         try:
@@ -131,6 +129,8 @@ def region_name(claims: ClaimSet, districts=None) -> str:
             found = None
         if found:
             return str(found)
+    if code in COUNTRY_NAMES:
+        return COUNTRY_NAMES[code]
     if districts is not None and "province_name" in getattr(districts, "columns", ()):
         names = [n for n in dict.fromkeys(districts["province_name"]) if isinstance(n, str) and n]
         if len(names) == 1:
