@@ -13,7 +13,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import boundaries, export, page  # noqa: E402
 from dashboard.component import district_map  # noqa: E402
-from dashboard.maps import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
+from dashboard.mapdata import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
 # The title names the region once the claims file is read (set_page_config may be called again).
 st.set_page_config(page_title="Claims of control", page_icon="🗺️", layout="wide")

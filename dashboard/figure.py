@@ -16,7 +16,6 @@ figure is drawn on matplotlib's Agg (PNG) or SVG canvas, in DejaVu Sans.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
 import textwrap
@@ -33,7 +32,7 @@ from shapely.ops import polylabel  # noqa: E402
 
 from .claims import CONTESTED, UNKNOWN, ClaimSet  # noqa: E402
 from .control import Snapshot  # noqa: E402
-from .maps import ATTRIBUTION, UNKNOWN_COLOR, view_label  # noqa: E402
+from .mapdata import ATTRIBUTION, UNKNOWN_COLOR, view_label  # noqa: E402
 
 try:  # the holder the `truth` work adds: claims disagree about a place both say they hold
     from .claims import DISPUTED  # noqa: E402

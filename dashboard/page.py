@@ -21,7 +21,8 @@ from . import boundaries, encoding
 from .claims import INDEPENDENT, UNKNOWN, ClaimSet, check_claims, claim_count_drop, read_limited
 from .config import default_claims
 from .control import COMBINED, ledger, resolve, timeline, what_changed
-from .maps import BASEMAPS, build_map, standalone_html, view_label
+from .mapdata import BASEMAPS, view_label
+from .maps import build_map, standalone_html
 from .problems import ClaimsError, Problem
 from .voices import holder_name, who_says_what
 
