@@ -1,4 +1,4 @@
-"""Panjshir control claims: who claimed which district, when, and on whose word.
+"""Claims of territorial control: who claimed which district, when, and on whose word.
 
 Run with ``streamlit run dashboard/app.py``.
 """
@@ -13,10 +13,10 @@ import streamlit as st  # noqa: E402
 
 from dashboard import boundaries, export, page  # noqa: E402
 from dashboard.component import district_map  # noqa: E402
-from dashboard.control import resolve, what_changed  # noqa: E402
 from dashboard.mapdata import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
-st.set_page_config(page_title="Panjshir: claims of control", page_icon="🗺️", layout="wide")
+# The title names the region once the claims file is read (set_page_config may be called again).
+st.set_page_config(page_title="Claims of control", page_icon="🗺️", layout="wide")
 
 # -- Data: the claims file (cached on its content) and the boundaries -------------------------
 loaded = page.load(page.claims_path())
@@ -30,7 +30,7 @@ if loaded.boundary_error:
 if loaded.problems:
     lead = ("showing the last good version until they are fixed" if loaded.stale
             else "there is no earlier good version to show; fix these and the page will load")
-    notices.error(f"`{loaded.path}` has {len(loaded.problems)} problem(s): {lead}.")
+    notices.error(f"{page.markdown_text(loaded.path)} has {len(loaded.problems)} problem(s): {lead}.")
     notices.code("\n".join(str(p) for p in loaded.problems), language=None)
 if loaded.claims is None:
     notices.info("Each line above is `file:line: what is wrong`. Edit the file and interact with the "
@@ -38,7 +38,12 @@ if loaded.claims is None:
     st.stop()
 claims = loaded.claims
 districts = page.districts(claims.province)
+region = page.region_name(claims, districts)  # region.name, else the boundary data's name
+st.set_page_config(page_title=f"{region}: claims of control")
 days = page.days(claims)
+if not days:  # `claims: []` (for the checker to refuse): an empty state, never a crash
+    notices.info(f"{page.markdown_text(loaded.path)} has no claims yet: add one and the map appears.")
+    st.stop()
 views = claims.views
 names = {d.pcode: d.name for d in claims.districts}
 
@@ -46,7 +51,8 @@ names = {d.pcode: d.name for d in claims.districts}
 if "restored" not in st.session_state:
     query = st.query_params
     st.session_state.view = query.get("view") if query.get("view") in views else views[0]
-    st.session_state.date = query.get("date") if query.get("date") in days else page.busiest_day(claims)
+    st.session_state.date = query.get("date") if query.get("date") in days \
+        else page.opening_day(claims, st.session_state.view)
     st.session_state.district = query.get("district") if query.get("district") in names else None
     st.session_state.restored = True
 # An edit of the claims file can take away this session's view (a side renamed) or day (the
@@ -60,9 +66,9 @@ if st.session_state.get("district") not in names:
 map_click = (st.session_state.get("map") or {}).get("district")
 if map_click in names and map_click != st.session_state.get("last_map_click"):
     st.session_state.district = st.session_state.last_map_click = map_click
-chart_pick = page.picked_date(st.session_state.get("chart"))
-if chart_pick in days and chart_pick != st.session_state.get("last_chart_pick"):
-    st.session_state.date = st.session_state.last_chart_pick = chart_pick
+chart_pick = page.take_chart_pick()  # set by the chart's on_select callback, once per click
+if chart_pick in days:
+    st.session_state.date = chart_pick
 if st.session_state.get("playing"):
     position = days.index(st.session_state.date)
     if position + 1 < len(days):
@@ -70,10 +76,15 @@ if st.session_state.get("playing"):
     st.session_state.playing = position + 2 < len(days)
 
 # -- Page --------------------------------------------------------------------------------------
-st.title("Panjshir: who claimed which district")
-st.caption("District by district and day by day: what the Taliban claimed, what the National "
-           "Resistance Front claimed, what independent reporting said, and where they collide. "
-           "Every colour rests on a sourced claim: hover a district, or click it for its history.")
+sides = [page.markdown_text(s.label) for s in claims.sides.values()]
+st.title(page.markdown_text(f"{region}: who claimed which district"))
+st.caption("District by district and day by day: " + ", ".join(f"what {s} claimed" for s in sides) +
+           ", what independent reporting said, and where they collide. Every colour rests on a "
+           "sourced claim: hover a district, or click it for its history.")
+method = page.methodology()
+if method:
+    with st.expander("How the map is made: the method", icon=":material/menu_book:"):
+        st.markdown(method)  # docs/methodology.md: our own text, not claim text
 
 left, right = st.columns([5, 2])
 with left:
@@ -109,55 +120,64 @@ with left:
 # The URL first: it should follow the slider as soon as possible, not after the chart.
 st.query_params.from_dict({k: v for k, v in {"view": view, "date": date,
                                              "district": st.session_state.district}.items() if v})
-snapshot = resolve(claims, view=view, on=date)
+panels = page.panels(claims.digest, view, date, claims)  # cached per digest, view, date
+snapshot = panels.snapshot
 
 with right:
-    st.subheader(f"{view_label(claims, view)}, {page.day_label(date)}")
-    counts = snapshot.to_frame()["holder"].value_counts()
-    for holder in claims.holders:
-        if counts.get(holder):
-            st.markdown(f"**{counts[holder]}** × {page.holder_label(claims, holder)}")
+    st.subheader(page.markdown_text(f"{view_label(claims, view)}, {page.day_label(date)}"))
+    st.html(page.counts_html(claims, panels.counts))
     district = st.selectbox("District", [None, *names], key="district",
                             format_func=lambda p: "Choose a district…" if p is None else names[p],
                             placeholder="Choose a district…")
+    if district:  # its history opens here, beside the map, in sight
+        with st.container(height=360, key="history"):
+            st.markdown(f"**{page.markdown_text(names[district])}: every claim, in every view**")
+            st.caption("Highlighted: the claim(s) the map rests on now. Greyed: made after this date.")
+            st.html(page.history(claims.digest, district, view, date, claims))
 
-    made, changes, previous = what_changed(claims, view=view, on=date)
     st.markdown("**What changed**")
-    if made:
-        st.markdown(f"{len(made)} claim(s) made this day in this view:")
-        with st.container(height=320 if len(made) > 5 else "content", border=False):
-            st.html(page.claims_made(claims, made))
+    if panels.made:
+        st.markdown(f"{panels.made} claim(s) made this day in this view:")
+        with st.container(height=320 if panels.made > 5 else "content", border=False):
+            st.html(panels.made_html)
     else:
         st.caption("No claim was made on this day in this view.")
-    if changes:
-        since = f"since {page.day_label(previous.isoformat())}" if previous else "at the first claim"
-        st.markdown("Changed " + since + ": " + "; ".join(
-            f"{c.district}: {page.holder_label(claims, c.before)} → {page.holder_label(claims, c.after)}"
-            for c in changes))
+    if panels.changes_html:
+        st.html(panels.changes_html)
 
 st.subheader("Districts per holder over time")
+window = page.chart_window(claims, view)
 st.vega_lite_chart(page.timeline_rule(date), page.timeline_chart(
-    claims, view=view, key_dates=page.claim_days(claims, view)), on_select="rerun", key="chart",
-    width="stretch")
-st.caption("Ticks mark the days with claims; click one to jump there.")
+    claims, view=view, key_dates=page.claim_days(claims, view), window=window),
+    on_select=page.on_chart_pick, selection_mode="pick", key=page.chart_key(), width="stretch")
+st.html(page.legend(claims))
+st.caption(("Top: the weeks inside the grey box of the strip below it; drag the box (or draw a new "
+            "one) to see other weeks. " if window else "") +
+           "Ticks mark the days with claims; click one to jump there.")
 
-if district:
-    st.subheader(f"{names[district]}: every claim, in every view")
-    st.caption("Highlighted: the claim(s) the map rests on now. Greyed: made after this date.")
-    st.html(page.district_panel(claims, district, view=view, on=date))
+st.subheader(f"Who says what on {page.day_label(date)}")
+table, columns = page.voice_columns(claims, panels.table)
+st.dataframe(table, column_config=columns, hide_index=True, key="voices",
+             height=min(36 + 35 * len(table), 420))
+st.caption("One row per district: what each voice says holds it on this day, since when, and on "
+           "whose word. Click a column's name to sort; search with the table's search icon.")
 
 st.subheader("Downloads")
-stem = f"panjshir-{view}-{date}"
-one, two, three = st.columns(3)
-one.download_button("Snapshot (CSV)", export.snapshot_csv(snapshot, claims), f"{stem}.csv",
+stem = page.file_stem(region, view, date)
+one, two, three, four = st.columns(4)
+one.download_button("Snapshot (CSV)", lambda: export.snapshot_csv(snapshot, claims), f"{stem}.csv",
                     "text/csv", on_click="ignore")
 two.download_button("Snapshot (GeoJSON)", lambda: export.snapshot_geojson(snapshot, districts, claims),
                     f"{stem}.geojson", "application/geo+json", on_click="ignore")
 three.download_button("Map (standalone HTML)",
                       lambda: export.map_html(snapshot, districts, claims, basemap=basemap),
                       f"{stem}.html", "text/html", on_click="ignore")
-st.caption(f"Claims: `{loaded.path}` ({len(claims.claims)} claims, {len(claims.sources)} sources). "
-           f"{boundaries.ATTRIBUTION}.")
+figure = page.figure_module()
+if figure is not None:
+    four.download_button("Figure (PNG)", lambda: figure.snapshot_figure(
+        snapshot, districts, claims, fmt="png"), f"{stem}.png", "image/png", on_click="ignore")
+st.caption(f"Claims: {page.markdown_text(loaded.path)} ({len(claims.claims)} claims, "
+           f"{len(claims.sources)} sources). {page.markdown_text(boundaries.ATTRIBUTION)}.")
 
 if st.session_state.get("playing"):
     time.sleep(0.6)

@@ -16,21 +16,12 @@ from pathlib import Path
 
 from . import boundaries, export, publish
 from .claims import read_claims
+from .config import CLAIMS_ENV_VAR, REPO_CLAIMS, default_claims  # noqa: F401 (re-exported)
 from .control import district_timeline, resolve, timeline
 from .gazetteer import COUNTRIES, boundary_gazetteer, read_gazetteer
 from .problems import ClaimsError, printable
 
-REPO_CLAIMS = Path(__file__).resolve().parent.parent / "claims.yaml"
-CLAIMS_ENV_VAR = "DASHBOARD_CLAIMS"
 FORMATS = {"snapshot": ("csv", "json", "geojson"), "timeline": ("csv", "json")}
-
-
-def default_claims() -> Path:
-    """``$DASHBOARD_CLAIMS``, else ``claims.yaml`` here, else the repository's."""
-    if os.environ.get(CLAIMS_ENV_VAR):
-        return Path(os.environ[CLAIMS_ENV_VAR])
-    here = Path("claims.yaml")
-    return here if here.exists() else REPO_CLAIMS
 
 
 DATE_FORMS = "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"

@@ -16,7 +16,6 @@ figure is drawn on matplotlib's Agg (PNG) or SVG canvas, in DejaVu Sans.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
 import textwrap

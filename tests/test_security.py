@@ -175,7 +175,7 @@ def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
 
     # The district panel (st.html), after a click on the district.
     map_frame(page).locator("path[data-pcode='AF0801']").click(force=True)
-    panel = page.locator("div.claims-panel")
+    panel = page.locator("ol.claims-panel.history")
     panel.wait_for(timeout=30_000)
     settle(page)
     text = panel.inner_text()
@@ -191,11 +191,10 @@ def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
     for literal in (SOURCE, VIA, PRESS):
         assert literal in text, (literal, text)
     assert_safe_links(made.evaluate(LINKS_JS), at_least=2)
-    changed = page.locator("[data-testid=stMarkdownContainer]").filter(has_text="Changed since")
+    changed = page.locator(".claims-panel.changes").filter(has_text="Changed since")
     assert NRF_LABEL in changed.inner_text()
     # The side label shows as text in the counts and the view control too.
-    assert page.locator("[data-testid=stMarkdownContainer]").filter(
-        has_text=f"× {NRF_LABEL}").count() == 1
+    assert page.locator(".claims-panel.counts li").filter(has_text=f"× {NRF_LABEL}").count() == 1
     assert page.locator(".st-key-view").get_by_text(NRF_LABEL).count() == 1
     assert_inert(page)
 
@@ -214,7 +213,8 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
         settle(page)
         with page.expect_download(timeout=30_000) as download:
             page.get_by_role("button", name="Map (standalone HTML)").click()
-        assert download.value.suggested_filename == f"panjshir-combined-{DATE}.html"
+        # Named after the region (region.name, else the boundary data's "Panjsher").
+        assert re.fullmatch(rf"panjsh[ie]r-combined-{DATE}\.html", download.value.suggested_filename)
         target = tmp_path / download.value.suggested_filename
         download.value.save_as(target)
     html = target.read_text(encoding="utf-8")
@@ -270,7 +270,7 @@ def test_a_file_with_script_links_is_refused_and_no_such_link_renders(page, app_
                                    ".map(a => a.getAttribute('href'))")
             assert not [h for h in hrefs if re.match(r"\s*(javascript|data|file|vbscript):", h, re.I)]
         # The last good data stays on the page, with its http(s) links only.
-        assert_safe_links(page.locator("div.claims-panel").evaluate(LINKS_JS), at_least=4)
+        assert_safe_links(page.locator("ol.claims-panel.history").evaluate(LINKS_JS), at_least=4)
         assert_inert(page)
     finally:
         hostile_file.write_text(good, encoding="utf-8")
