@@ -4,15 +4,14 @@ Run with ``streamlit run dashboard/app.py``.
 """
 
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` adds only dashboard/
 
 import streamlit as st  # noqa: E402
 
-from dashboard import boundaries, export, page  # noqa: E402
-from dashboard.component import district_map  # noqa: E402
+from dashboard import boundaries, export, page, state  # noqa: E402
+from dashboard.component import control_map, map_report  # noqa: E402
 from dashboard.control import resolve, what_changed  # noqa: E402
 from dashboard.maps import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
@@ -42,32 +41,20 @@ days = page.days(claims)
 views = claims.views
 names = {d.pcode: d.name for d in claims.districts}
 
-# -- State that arrives from the URL, the map, the chart or the play button -------------------
-if "restored" not in st.session_state:
-    query = st.query_params
-    st.session_state.view = query.get("view") if query.get("view") in views else views[0]
-    st.session_state.date = query.get("date") if query.get("date") in days else page.busiest_day(claims)
-    st.session_state.district = query.get("district") if query.get("district") in names else None
-    st.session_state.restored = True
-# An edit of the claims file can take away this session's view (a side renamed) or day (the
-# range shortened): move to one that exists rather than fail on every rerun.
-if st.session_state.get("view") not in views:
-    st.session_state.view = views[0]
-if st.session_state.get("date") not in days:
-    st.session_state.date = min(max(str(st.session_state.get("date")), days[0]), days[-1])
-if st.session_state.get("district") not in names:
-    st.session_state.district = None
-map_click = (st.session_state.get("map") or {}).get("district")
-if map_click in names and map_click != st.session_state.get("last_map_click"):
-    st.session_state.district = st.session_state.last_map_click = map_click
-chart_pick = page.picked_date(st.session_state.get("chart"))
-if chart_pick in days and chart_pick != st.session_state.get("last_chart_pick"):
-    st.session_state.date = st.session_state.last_chart_pick = chart_pick
-if st.session_state.get("playing"):
-    position = days.index(st.session_state.date)
-    if position + 1 < len(days):
-        st.session_state.date = days[position + 1]
-    st.session_state.playing = position + 2 < len(days)
+# -- State: the URL (first run), the map's own controls, the chart, the district select box ----
+# dashboard/state.py decides (a pure function); the map is told only what Python changed.
+session = state.step(
+    st.session_state.get("map_session"),
+    state.Options(views, days, names, default_date=page.busiest_day(claims)),
+    query=st.query_params.to_dict(), map_state=map_report("map"),
+    chart_pick=page.picked_date(st.session_state.get("chart")),
+    **({"select": st.session_state.district} if "district" in st.session_state else {}))
+st.session_state.map_session = session.session
+st.session_state.district = session.state.district  # the select box shows the state's district
+if session.ignored:
+    notices.warning("Some of the link's values were not used:")
+    notices.code("\n".join(session.ignored), language=None)
+view, date = session.state.view, session.state.date
 
 # -- Page --------------------------------------------------------------------------------------
 st.title("Panjshir: who claimed which district")
@@ -76,39 +63,19 @@ st.caption("District by district and day by day: what the Taliban claimed, what 
            "Every colour rests on a sourced claim: hover a district, or click it for its history.")
 
 left, right = st.columns([5, 2])
-with left:
-    view = st.segmented_control("Whose claims", views, key="view", required=True,
-                                format_func=lambda v: page.markdown_text(
-                                    view_label(claims, v).removesuffix(" claims")))
-    back, play, forward = st.columns(3)
-    previous_day = page.neighbour_claim_day(claims, view, st.session_state.date, -1)
-    next_day = page.neighbour_claim_day(claims, view, st.session_state.date, +1)
-    if back.button("Previous claim", icon=":material/skip_previous:", disabled=previous_day is None,
-                   width="stretch", key="previous"):
-        st.session_state.date, st.session_state.playing = previous_day, False
-    if forward.button("Next claim", icon=":material/skip_next:", disabled=next_day is None,
-                      width="stretch", key="next"):
-        st.session_state.date, st.session_state.playing = next_day, False
-    playing = st.session_state.get("playing", False)
-    if play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else
-                   ":material/play_arrow:", width="stretch", key="play"):
-        st.session_state.playing = playing = not playing
-        if playing and st.session_state.date == days[-1]:
-            st.session_state.date = days[0]
-    date = st.select_slider("Date", options=days, key="date", format_func=page.day_label,
-                            label_visibility="collapsed")
 with right:
     basemap = st.selectbox("Basemap", list(page.BASEMAP_LABELS), index=list(page.BASEMAP_LABELS).index(
         page.default_basemap()), format_func=page.BASEMAP_LABELS.get, key="basemap")
 with left:
-    district_map(page.map_page(claims.digest, basemap, claims, districts), view_key="view",
-                 date_key="date", select=st.session_state.district, key="map", height=560)
+    # The map owns the view toggle, the timeline (slider, previous/next claim, play) and the
+    # legend; it reports what the person does there, read above on the next rerun.
+    control_map(page.map_data(claims.digest, claims, districts), push=session.push,
+                basemap=basemap, key="map", height=560)
     st.caption(f"[{ATTRIBUTION}]({ATTRIBUTION_URL}). Hatched: contested (the claims disagree, or "
                "fighting is claimed). Dashed grey: no claim yet.")
 
-# The URL first: it should follow the slider as soon as possible, not after the chart.
-st.query_params.from_dict({k: v for k, v in {"view": view, "date": date,
-                                             "district": st.session_state.district}.items() if v})
+# The URL first: it should follow the map as soon as possible, not after the chart.
+st.query_params.from_dict(session.state.query())
 snapshot = resolve(claims, view=view, on=date)
 
 with right:
@@ -158,7 +125,3 @@ three.download_button("Map (standalone HTML)",
                       f"{stem}.html", "text/html", on_click="ignore")
 st.caption(f"Claims: `{loaded.path}` ({len(claims.claims)} claims, {len(claims.sources)} sources). "
            f"{boundaries.ATTRIBUTION}.")
-
-if st.session_state.get("playing"):
-    time.sleep(0.6)
-    st.rerun()

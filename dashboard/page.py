@@ -17,11 +17,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from . import boundaries
+from . import boundaries, mapdata
 from .claims import CONTESTED, UNKNOWN, ClaimSet, check_claims
 from .cli import default_claims
 from .control import ledger, resolve, timeline
-from .maps import BASEMAPS, UNKNOWN_COLOR, build_map, standalone_html, view_label
+from .maps import BASEMAPS, UNKNOWN_COLOR, view_label
 from .problems import Problem
 
 BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
@@ -80,11 +80,13 @@ def districts(province: str):
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
-def map_page(digest: str, basemap: str, _claims: ClaimSet, _districts) -> str:
-    """The map page with every view's history; one per claims file and basemap."""
-    first = resolve(_claims, view=_claims.views[0], on=min(c.date for c in _claims.claims))
-    return standalone_html(build_map(first, _districts, _claims, basemap=basemap, popups=False,
-                                     compact=True))
+def map_data(digest: str, _claims: ClaimSet, _districts) -> str:
+    """The map engine's data (every view and day) as JSON; one string per claims file.
+
+    The same string object on every rerun: the component's message is then unchanged and
+    Streamlit sends the browser a reference to its cached copy instead of the bytes.
+    """
+    return mapdata.engine_json(mapdata.engine_data(_claims, _districts))
 
 
 def default_basemap() -> str:
