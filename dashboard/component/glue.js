@@ -44,6 +44,7 @@ export default function (component) {
       onChange: (state) => report(state),
       hash: false,
     });
+    root.controlMap = mount.ctl; // for tests: zoom and pan (ctl.map()), fills (ctl.fills())
     const first = mount.ctl.state();
     mount.last = { view: first.view, date: first.date, district: first.district || null,
                    compare: first.compare || null };
