@@ -13,7 +13,7 @@ import streamlit as st  # noqa: E402
 from dashboard import boundaries, export, page, state  # noqa: E402
 from dashboard.component import control_map, map_report  # noqa: E402
 from dashboard.control import resolve, what_changed  # noqa: E402
-from dashboard.maps import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
+from dashboard.mapdata import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
 st.set_page_config(page_title="Panjshir: claims of control", page_icon="🗺️", layout="wide")
 

@@ -12,10 +12,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import boundaries, export
+from . import boundaries, export, publish
 from .claims import read_claims
 from .control import district_timeline, resolve, timeline
-from .gazetteer import boundary_gazetteer
+from .gazetteer import COUNTRIES, boundary_gazetteer, read_gazetteer
 from .problems import ClaimsError
 
 REPO_CLAIMS = Path(__file__).resolve().parent.parent / "claims.yaml"
@@ -73,6 +73,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--view", required=True)
     p.add_argument("--basemap", choices=["none", "osm", "topo"], default="none")
     p.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
+    p = commands.add_parser("publish", help="a static site of the map (every view and day) for any "
+                                            "static host; works from file:// and in an <iframe>")
+    common(p)
+    p.add_argument("--region", help="the region's name in the title (default: from the boundaries)")
+    p.add_argument("--basemap", choices=["none", "osm", "topo"], default="none",
+                   help="background tiles fetched by readers' browsers (default: none, offline)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the folder to write")
     return top
 
 
@@ -99,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         print(claims.summary())
         return 0
+    if args.command == "publish":
+        return _publish(args, claims)
     if args.view not in claims.views:
         print(f"error: unknown view '{args.view}'; choose one of {', '.join(claims.views)}",
               file=sys.stderr)
@@ -127,9 +136,38 @@ def main(argv: list[str] | None = None) -> int:
         if not args.full_resolution:
             districts = boundaries.for_web(districts)
         return _emit(export.snapshot_geojson(snapshot, districts, claims), args.output)
-    html = export.map_html(snapshot, boundaries.for_web(districts), claims, basemap=args.basemap)
+    html = publish.standalone_html(claims, boundaries.for_web(districts), view=args.view,
+                                   date=args.date, basemap=args.basemap,
+                                   places=_places(districts, claims.province))
     _emit(html, args.output)
     print(f"wrote {args.output} ({len(html.encode()) // 1024} KB): {args.view} view on {args.date}",
+          file=sys.stderr)
+    return 0
+
+
+def _places(districts, province: str) -> list:
+    """The gazetteer's places of the region (those with a sourced point become markers)."""
+    return read_gazetteer(districts, str(districts["province"].iloc[0]) if len(districts)
+                          and province.upper() not in COUNTRIES else province.upper()).places
+
+
+def _publish(args, claims) -> int:
+    try:
+        districts = boundaries.load_region(claims.province, path=args.geodata,
+                                           download=not args.no_download)
+    except boundaries.BoundaryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        written = publish.publish(claims, boundaries.for_web(districts), args.output,
+                                  region=args.region, basemap=args.basemap,
+                                  places=_places(districts, claims.province))
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 1
+    size = sum(p.stat().st_size for p in written)
+    print(f"wrote {args.output}/ ({len(written)} files, {size // 1024} KB): open "
+          f"{args.output / 'index.html'} in a browser, or serve the folder from any static host",
           file=sys.stderr)
     return 0
 

@@ -21,7 +21,7 @@ from . import boundaries, mapdata
 from .claims import CONTESTED, UNKNOWN, ClaimSet, check_claims
 from .cli import default_claims
 from .control import ledger, resolve, timeline
-from .maps import BASEMAPS, UNKNOWN_COLOR, view_label
+from .mapdata import BASEMAPS, UNKNOWN_COLOR, view_label
 from .problems import Problem
 
 BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
