@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 FIELDS = ("view", "date", "district", "compare")
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,8 @@ class Step:
         return self.session.push
 
 
-_UNSET = object()
-
-
 def step(previous: Session | None, options: Options, *, query: Mapping[str, str] | None = None,
-         map_state: Mapping | None = None, chart_pick: str | None = None,
+         map_state=_UNSET, chart_pick: str | None = None,
          select=_UNSET) -> Step:
     """The page's state after one rerun.
 
@@ -103,11 +101,12 @@ def step(previous: Session | None, options: Options, *, query: Mapping[str, str]
     query : mapping, optional
         The URL's query parameters (``view``, ``date``, ``district``, ``compare``); read only
         when ``previous`` is ``None``. ``district`` may be a P-code or a district's name.
-    map_state : MapState or mapping, optional
+    map_state : MapState, mapping or None, optional
         The map component's last report (``{view, date, district, compare, stamp}``, as
         :func:`dashboard.component.control_map` returns it), or ``None`` before it has
-        reported anything. A report is new when it differs from the last one read (the
-        stamp makes every report differ).
+        reported anything (also when the map was mounted anew: it is then told the state
+        again). A report is new when it differs from the last one read (the stamp makes
+        every report differ). Leave it out when the map was not read.
     chart_pick : str, optional
         The date picked on the chart, if any.
     select : str or None, optional
@@ -151,7 +150,7 @@ def step(previous: Session | None, options: Options, *, query: Mapping[str, str]
         state = _apply(state, current_map, options)
         shown = _apply(session.shown or state, current_map, options)
         session = replace(session, seen_map=current_map, shown=shown)
-    elif current_map is None and session.seen_map is not None:
+    elif map_state is not _UNSET and current_map is None and session.seen_map is not None:
         # The map was mounted anew (its state is gone): it shows only what it is told.
         session = replace(session, seen_map=None, shown=None)
 
