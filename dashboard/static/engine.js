@@ -130,7 +130,7 @@
     var id = "cm" + (++counter);
     var m = decode(data);
     var st = { view: null, date: null, district: null, compare: null, playing: false };
-    var day = 0, selected = null, ageOn = true;
+    var day = 0, selected = null, ageOn = true, userView = false;
     var onChange = typeof options.onChange === "function" ? options.onChange : function () {};
     var popups = options.popups !== false;
     var basemap = options.basemap || null;
@@ -235,6 +235,11 @@
       return box;
     }
 
+    function dotSwatch() {
+      var box = svg("svg", { "class": "cm-swatch", width: "24", height: "16", "aria-hidden": "true", focusable: "false" });
+      box.appendChild(svg("circle", { cx: "12", cy: "8", r: "6", fill: "#FFFFFF", stroke: "#111111", "stroke-width": "2" }));
+      return box;
+    }
     function buildControls() {
       radios.textContent = "";
       m.data.views.forEach(function (v, i) {
@@ -273,7 +278,7 @@
                     [lineSwatch("#C2185B", "5 3", 3), "Holder changed on this day"],
                     [null, "Faded: the newest claim behind the colour is older than " + m.data.staleDays + " days"]];
       if (st.compare) extras.push([lineSwatch("#000000", "2 3", 2.5), "The two views differ"]);
-      if (m.data.places && m.data.places.length) extras.push([null, "Dots: named places, coloured by the latest claim about them"]);
+      if (m.data.places && m.data.places.length) extras.push([dotSwatch(), "Named places, coloured by the latest claim about them in this view"]);
       extras.forEach(function (x) {
         var li = el("li", { "class": "cm-legend-mark" });
         if (x[0]) li.appendChild(x[0]); else li.appendChild(el("span", { "class": "cm-swatch cm-faded", "aria-hidden": "true" }));
@@ -298,7 +303,10 @@
       pane.box.appendChild(pane.mapEl);
       pane.mapEl.appendChild(pane.tip);
       mapsBox.appendChild(pane.box);
-      pane.map = L.map(pane.mapEl, { zoomSnap: 0.25, zoomDelta: 0.5, attributionControl: true, tap: false });
+      pane.map = L.map(pane.mapEl, { zoomSnap: 0.25, zoomDelta: 0.5, attributionControl: true, tap: false,
+                                     fadeAnimation: false });
+      // Until the reader zooms or pans, the map keeps fitting the region (resize, compare).
+      pane.map.on("dragstart zoomstart", function () { if (!pane.auto && !pane.moving) userView = true; });
       pane.map.attributionControl.setPrefix(false);
       pane.paths = new Array(m.n);
       pane.styled = new Array(m.n).fill(null);
@@ -306,6 +314,15 @@
       pane.sync = true;
       L.DomEvent.on(pane.tip, "mouseover", function () { pane.tip.hidden = true; });
     }
+    Pane.prototype.fit = function () {
+      this.auto = true;
+      try { this.map.fitBounds(m.data.bounds, { padding: [10, 10], animate: false }); } finally { this.auto = false; }
+    };
+    Pane.prototype.resized = function () {
+      this.auto = true;
+      try { this.map.invalidateSize({ pan: false }); } finally { this.auto = false; }
+      if (!userView) this.fit();
+    };
     Pane.prototype.view = function () { return this.which === "b" ? st.compare : st.view; };
     Pane.prototype.build = function (fit) {
       var pane = this;
@@ -314,6 +331,8 @@
       if (pane.places) pane.map.removeLayer(pane.places);
       pane.paths = new Array(m.n);
       pane.styled = new Array(m.n).fill(null);
+      // The map needs a view before layers are added, or Leaflet defers drawing their paths.
+      if (fit) pane.fit();
       pane.layer = L.geoJSON({ type: "FeatureCollection", features: m.features }, {
         style: function () { return { color: "#333333", weight: 1.2, opacity: 1, fillOpacity: 0.75 }; },
         onEachFeature: function (feature, layer) {
@@ -345,7 +364,7 @@
           .addTo(pane.labels);
       });
       pane.labels.addTo(pane.map);
-      pane.places = L.layerGroup();
+      pane.places = L.layerGroup().addTo(pane.map);
       pane.markers = (m.data.places || []).map(function (p) {
         var mk = L.circleMarker([p.lat, p.lon], { radius: 7, color: "#111111", weight: 2, fillOpacity: 1 });
         mk.bindPopup(function () { return pane.placePopup(p); }, { maxWidth: 320, autoPanPadding: [16, 16], className: "cm-popup" });
@@ -355,11 +374,6 @@
         if (mk._path) { mk._path.setAttribute("data-place", p.name); mk._path.setAttribute("aria-label", p.name); }
         return mk;
       });
-      pane.places.addTo(pane.map);
-      if (fit) {
-        var b = m.data.bounds;
-        pane.map.fitBounds(b, { padding: [10, 10] });
-      }
     };
     Pane.prototype.setBasemap = function (b) {
       if (this.tiles) { this.map.removeLayer(this.tiles); this.tiles = null; }
@@ -539,30 +553,35 @@
         var b = new Pane("b");
         panes[1] = b;
         root.classList.add("cm-comparing");
-        panes[0].map.invalidateSize({ pan: false });
+        if (legend.open && panes[0].box.clientWidth < 700) legend.open = false;
+        panes[0].resized();
+        b.auto = true;
         b.map.setView(panes[0].map.getCenter(), panes[0].map.getZoom(), { animate: false });
+        b.auto = false;
         b.build(false);
         b.setBasemap(basemap);
-        link(panes[0], b);
-        link(b, panes[0]);
+        b.links = [link(panes[0], b), link(b, panes[0])];
         buildLegend();
       } else if (!st.compare && panes[1]) {
+        panes[0].map.off("move zoom", panes[1].links[0]);
+        panes[1].map.off("move zoom", panes[1].links[1]);
         panes[1].map.remove();
         panes[1].box.remove();
         panes[1] = null;
         root.classList.remove("cm-comparing");
-        panes[0].map.invalidateSize({ pan: false });
+        panes[0].resized();
         panes[0].styled.fill(null);
         buildLegend();
       }
     }
     function link(from, to) {
-      from.map.on("move zoom", function () {
-        if (from.moving || !to.map) return;
+      var follow = function () {
+        if (from.moving) return;
         to.moving = true;
-        to.map.setView(from.map.getCenter(), from.map.getZoom(), { animate: false });
-        to.moving = false;
-      });
+        try { to.map.setView(from.map.getCenter(), from.map.getZoom(), { animate: false }); } finally { to.moving = false; }
+      };
+      from.map.on("move zoom", follow);
+      return follow;
     }
 
     function render() {
@@ -701,7 +720,7 @@
     writeHash();
     if (options.hash) window.addEventListener("hashchange", onHash);
     if (window.ResizeObserver) {
-      resize = new ResizeObserver(function () { panes.forEach(function (p) { if (p) p.map.invalidateSize({ pan: false }); }); });
+      resize = new ResizeObserver(function () { panes.forEach(function (p) { if (p) p.resized(); }); });
       resize.observe(root);
     }
     root.setAttribute("data-ready", "1");
