@@ -20,6 +20,7 @@ edit, per basemap and per push.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def basemap_spec(name: str | None) -> dict | None:
     found = mapdata.BASEMAPS.get(name or "none")
     if not found:
         return None
-    url, attribution = found[0], found[1]
+    url, attribution = found[0], html.unescape(found[1])  # the engine escapes it: plain text
     return {"url": url, "attribution": attribution, "maxZoom": 18 if "openstreetmap" in url else 17}
 
 
