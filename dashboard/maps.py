@@ -153,15 +153,28 @@ def build_map(snapshot: Snapshot, districts, claims: ClaimSet, *, basemap: str =
     if compact:
         data = compact_data(data, districts)
     root = m.get_root()
-    root.header.add_child(Element(_leaflet_inline() + _page_style()), name="leaflet_inline")
-    root.html.add_child(Element(_hatch_defs() + _legend(claims)), name="legend")
-    root.html.add_child(Element(
+    # By value, never as template source: claim text must not reach Jinja (branca's Element
+    # compiles its argument, so `{{ 7*7 }}` in a quote would print 49 or run code).
+    root.header.add_child(_Verbatim(_leaflet_inline() + _page_style()), name="leaflet_inline")
+    root.html.add_child(_Verbatim(_hatch_defs() + _legend(claims)), name="legend")
+    root.html.add_child(_Verbatim(
         f'<script type="application/json" id="district-data">{_json_for_html(data)}</script>'),
         name="district_data")
     # Added last so that its script runs after folium has made the map and the layer.
     m.add_child(_PageScript(), name="districts_js")
     m.default_js, m.default_css = [], []  # no CDN: Leaflet is inlined above
     return m
+
+
+class _Verbatim(Element):
+    """HTML put into the page by value: rendered as it is, never compiled as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
 
 
 class _PageScript(MacroElement):
