@@ -68,7 +68,8 @@ class Options:
     views: Sequence[str]
     days: Sequence[str]
     districts: Mapping[str, str]  # P-code -> name
-    default_date: str | None = None  # the first look (default: the last day)
+    # The first look: one date, or a date per view (the view's opening day); else the last day.
+    default_date: str | Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Step:
 
 
 def step(previous: Session | None, options: Options, *, query: Mapping[str, str] | None = None,
-         map_state=_UNSET, chart_pick: str | None = None,
+         map_state=_UNSET, chart_pick: str | None = None, chart_event: str | None = None,
          select=_UNSET) -> Step:
     """The page's state after one rerun.
 
@@ -108,7 +109,11 @@ def step(previous: Session | None, options: Options, *, query: Mapping[str, str]
         again). A report is new when it differs from the last one read (the stamp makes
         every report differ). Leave it out when the map was not read.
     chart_pick : str, optional
-        The date picked on the chart, if any.
+        The chart's selection as it stands (it stays set across reruns): taken when it
+        differs from the last one read.
+    chart_event : str, optional
+        A date picked on the chart in this rerun only (e.g. from an ``on_select`` callback
+        that hands each click over once): always taken, even the same date twice.
     select : str or None, optional
         The district select box's value (a P-code or ``None``); leave it out when the page
         has no select box.
@@ -158,6 +163,9 @@ def step(previous: Session | None, options: Options, *, query: Mapping[str, str]
         if chart_pick in options.days:
             state = replace(state, date=chart_pick)
         session = replace(session, seen_chart=chart_pick)
+
+    if chart_event is not None and chart_event in options.days:
+        state = replace(state, date=chart_event)
 
     if select is not _UNSET and select != session.seen_select:
         if select is None or select in options.districts:
@@ -217,10 +225,11 @@ def district_pcode(value: str, districts: Mapping[str, str]) -> tuple[str | None
     return None, "not a district of these claims"
 
 
-def _default_date(options: Options) -> str:
-    if options.default_date in options.days:
-        return options.default_date
-    return options.days[-1]
+def _default_date(options: Options, view: str | None = None) -> str:
+    wanted = options.default_date
+    if isinstance(wanted, Mapping):
+        wanted = wanted.get(view if view is not None else options.views[0])
+    return wanted if wanted in options.days else options.days[-1]
 
 
 def _from_query(query: Mapping[str, str], options: Options) -> tuple[MapState, list[str]]:
@@ -236,7 +245,7 @@ def _from_query(query: Mapping[str, str], options: Options) -> tuple[MapState, l
         view = None
     date = query.get("date")
     if date is not None and date not in options.days:
-        fallback = _default_date(options)
+        fallback = _default_date(options, view)
         try:
             day = dt.date.fromisoformat(date)
         except ValueError:
@@ -257,7 +266,7 @@ def _from_query(query: Mapping[str, str], options: Options) -> tuple[MapState, l
     if compare is not None and (compare not in options.views or compare == (view or options.views[0])):
         ignored.append(f"{shown('compare', compare)}: not another view of these claims")
         compare = None
-    state = MapState(view or options.views[0], date or _default_date(options), district, compare)
+    state = MapState(view or options.views[0], date or _default_date(options, view), district, compare)
     return state, ignored
 
 

@@ -153,6 +153,23 @@ def test_a_chart_pick_is_pushed_once():
     assert out.state.date == "2021-09-09" and out.push["seq"] == 2
 
 
+def test_a_chart_event_is_taken_each_time_even_the_same_date():
+    out = first()
+    out = step(out.session, OPTIONS, chart_event="2021-09-09")
+    assert (out.state.date, out.push["seq"]) == ("2021-09-09", 2)
+    out = step(out.session, OPTIONS, map_state=report(out, 1, date="2021-09-02"))
+    out = step(out.session, OPTIONS, map_state=report(out, 1, date="2021-09-02"),
+               chart_event="2021-09-09")  # the same date clicked again
+    assert (out.state.date, out.push["seq"]) == ("2021-09-09", 3)
+
+
+def test_an_opening_day_per_view():
+    options = Options(VIEWS, DAYS, DISTRICTS, default_date={"taliban": "2021-09-03", "nrf": "2021-09-07"})
+    assert step(None, options, query={"view": "nrf"}).state.date == "2021-09-07"
+    assert step(None, options).state.date == "2021-09-03"
+    assert step(None, options, query={"view": "combined"}).state.date == "2021-09-10"  # the last
+
+
 def test_the_select_box_is_pushed_and_follows_the_map():
     out = first()
     out = step(out.session, OPTIONS, select=None)  # the box as first drawn: no change
