@@ -163,11 +163,18 @@ def standalone_html(claims: ClaimSet, districts, *, view: str | None = None, dat
     data = mapdata.engine_data(claims, districts, region=region, places=places)
     state = {k: v for k, v in {"view": view, "date": str(date)[:10] if date else None,
                                "district": district}.items() if v}
+    return page_of_data(data, state=state, basemap=basemap, hash=hash)
+
+
+def page_of_data(data: dict, *, state: dict | None = None, basemap: str | None = None,
+                 hash: bool = False) -> str:
+    """The self-contained page of :func:`standalone_html` for data already built by
+    :func:`mapdata.engine_data`."""
     leaflet_css, leaflet_js = mapdata.leaflet_assets()
     engine_css, engine_js = mapdata.engine_assets()
     head = f"<style>{leaflet_css}</style>\n<style>{engine_css}</style>\n"
     scripts = "".join(_inline_script(code) for code in (leaflet_js, engine_js, BOOTSTRAP_JS))
-    return _page(data, options={"state": state, "hash": hash, "basemap": basemap_option(basemap)},
+    return _page(data, options={"state": state or {}, "hash": hash, "basemap": basemap_option(basemap)},
                  head=head, scripts=scripts)
 
 

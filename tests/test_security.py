@@ -228,9 +228,9 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
 
     page.goto(target.as_uri())
     page.locator("html[data-ready='1']").wait_for(state="attached", timeout=20_000)
-    bazarak = page.locator("path[data-pcode='AF0801']")
+    bazarak = page.locator(".cm-pane-a path[data-pcode='AF0801']")
     bazarak.hover(force=True)
-    tip = page.locator(".leaflet-tooltip")
+    tip = page.locator(".cm-pane-a .cm-tip")
     tip.wait_for(timeout=10_000)
     for literal in (SOURCE, VIA, QUOTE, PRESS):
         assert literal in tip.inner_text()
@@ -244,7 +244,7 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
     links = popup.locator(".district-popup").evaluate(LINKS_JS)
     assert_safe_links(links, at_least=2)
     assert BAD_HREF in [link["href"] for link in links]
-    legend = page.locator("#legend").inner_text()
+    legend = page.locator(".cm-legend").inner_text()
     assert NRF_LABEL in legend
     assert_inert(page)
 

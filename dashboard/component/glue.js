@@ -43,6 +43,7 @@ export default function (component) {
       basemap: mount.basemap,
       onChange: (state) => report(state),
       hash: false,
+      popups: false, // the page shows the district's claims in its own panel
     });
     root.controlMap = mount.ctl; // for tests: zoom and pan (ctl.map()), fills (ctl.fills())
     const first = mount.ctl.state();

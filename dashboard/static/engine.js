@@ -104,22 +104,33 @@
   }
 
   // Every district's state at the end of a day in one view, and which changed holder that day.
-  function statesAt(m, view, day) {
-    var n = m.n, holders = new Array(n).fill(m.unknown), rests = new Array(n).fill(null);
-    var before = new Array(n).fill(-1), h = m.history[view];
+  // A step forward (the slider, play) continues from the previous state in the same view
+  // instead of replaying the view's history from its start.
+  function statesAt(m, view, day, cache) {
+    var n = m.n, h = m.history[view], k = 0, holders, rests;
+    if (cache && cache.view === view && cache.m === m && cache.day === day) return cache;
+    if (cache && cache.view === view && cache.m === m && cache.day < day) {
+      holders = cache.holders.slice(); rests = cache.rests.slice(); k = cache.k;
+    } else {
+      holders = new Array(n).fill(m.unknown); rests = new Array(n).fill(null);
+    }
+    var before = new Array(n).fill(-1);
     if (h) {
-      for (var k = 0; k < h.day.length && h.day[k] <= day; k++) {
+      for (; k < h.day.length && h.day[k] <= day; k++) {
         var i = h.district[k];
         if (h.day[k] === day && before[i] < 0) before[i] = holders[i];
         holders[i] = h.holder[k];
         rests[i] = h.rests[k];
       }
     }
-    var changed = before.map(function (b, i) { return b >= 0 && b !== holders[i]; });
-    var latest = rests.map(function (r) {
-      return r && r.length ? Math.max.apply(null, r.map(function (c) { return m.data.claims[c].day; })) : null;
-    });
-    return { holders: holders, rests: rests, changed: changed, latest: latest };
+    var changed = new Array(n), latest = new Array(n);
+    for (var j = 0; j < n; j++) {
+      changed[j] = before[j] >= 0 && before[j] !== holders[j];
+      var r = rests[j], best = null;
+      if (r) for (var q = 0; q < r.length; q++) { var d = m.data.claims[r[q]].day; if (best == null || d > best) best = d; }
+      latest[j] = best;
+    }
+    return { m: m, view: view, day: day, k: k, holders: holders, rests: rests, changed: changed, latest: latest };
   }
 
   var counter = 0;
@@ -130,7 +141,7 @@
     var id = "cm" + (++counter);
     var m = decode(data);
     var st = { view: null, date: null, district: null, compare: null, playing: false };
-    var day = 0, selected = null, ageOn = true, userView = false;
+    var day = 0, selected = null, ageOn = true, userView = false, lastShown = null, hashTimer = null;
     var onChange = typeof options.onChange === "function" ? options.onChange : function () {};
     var popups = options.popups !== false;
     var basemap = options.basemap || null;
@@ -241,6 +252,8 @@
       return box;
     }
     function buildControls() {
+      lastShown = null;
+      radios.lastView = null;
       radios.textContent = "";
       m.data.views.forEach(function (v, i) {
         var label = el("label", { "class": "cm-radio" });
@@ -353,6 +366,7 @@
         var i = m.rowOf[layer.feature.properties.pcode];
         if (i != null && layer._path) {
           layer._path.setAttribute("data-pcode", m.data.districts[i].pcode);
+          layer._path.setAttribute("role", "img");
           layer._path.setAttribute("aria-label", m.data.districts[i].name);
         }
       });
@@ -371,7 +385,7 @@
         mk.on("mouseover", function (e) { pane.showTipHtml(pane.placeTip(p), e.containerPoint); });
         mk.on("mouseout", function () { pane.tip.hidden = true; });
         mk.addTo(pane.places);
-        if (mk._path) { mk._path.setAttribute("data-place", p.name); mk._path.setAttribute("aria-label", p.name); }
+        if (mk._path) { mk._path.setAttribute("data-place", p.name); mk._path.setAttribute("role", "img"); mk._path.setAttribute("aria-label", p.name); }
         return mk;
       });
     };
@@ -440,7 +454,7 @@
         (d.name_da ? ' <span class="cm-da" dir="rtl" lang="prs">' + esc(d.name_da) + "</span>" : "") +
         " \u2013 " + esc(holderText(h)) + " (" + esc(m.viewLabel[view] || view) + ", " + esc(isoOf(m, day)) + ")" +
         (now ? "<ol>" + now + "</ol>" : "") +
-        (hist ? '<details class="cm-history"><summary>Every claim about ' + esc(d.name) + "</summary><ol>" + hist + "</ol></details>" : "") +
+        (hist ? '<details class="cm-history"><summary>Its history: the claims its holder rested on, in every view</summary><ol>' + hist + "</ol></details>" : "") +
         "</div>";
     };
     Pane.prototype.placeClaim = function (p) {
@@ -468,7 +482,7 @@
     };
 
     Pane.prototype.paint = function (other) {
-      var pane = this, s = statesAt(m, pane.view(), day);
+      var pane = this, s = statesAt(m, pane.view(), day, pane.state);
       pane.state = s;
       var stale = m.data.staleDays;
       for (var i = 0; i < m.n; i++) {
@@ -505,6 +519,7 @@
         if (mk._path) mk._path.setAttribute("data-holder", h);
       });
       pane.title.textContent = (m.viewLabel[pane.view()] || pane.view()) + ", " + dateLabel(m, day);
+      pane.mapEl.setAttribute("aria-label", "Map: " + (m.viewLabel[pane.view()] || pane.view()));
     };
 
     // -- State ------------------------------------------------------------------------------
@@ -532,7 +547,7 @@
       return { view: st.view, date: st.date, district: st.district, compare: st.compare, playing: st.playing };
     }
     function emit(cause) {
-      writeHash();
+      writeHash(cause !== "date");  // a scrub or play writes the URL once it settles
       try { onChange(snapshot(), cause); } catch (e) { if (window.console) console.error(e); }
     }
     function userSet(partial, cause) {
@@ -589,33 +604,50 @@
       ensurePanes();
       var a = panes[0], b = panes[1];
       if (b) { b.paint(null); a.paint(b); b.paint(a); } else { a.paint(null); }
-      // Controls follow the state.
-      radios.querySelectorAll("input").forEach(function (r) { r.checked = r.value === st.view; });
-      compareSelect.value = st.compare || "";
-      Array.prototype.forEach.call(compareSelect.options, function (o) { o.disabled = o.value === st.view; });
-      districtSelect.value = st.district || "";
+      // Controls follow the state; each is touched only when what it shows changed.
+      var shown = [st.view, st.compare, st.district, day, st.playing, ageOn].join("|");
+      if (shown === lastShown) return;
+      lastShown = shown;
+      if (radios.lastView !== st.view || radios.lastM !== m) {
+        radios.lastView = st.view; radios.lastM = m;
+        radios.querySelectorAll("input").forEach(function (r) { r.checked = r.value === st.view; });
+        Array.prototype.forEach.call(compareSelect.options, function (o) { o.disabled = o.value === st.view; });
+      }
+      if (compareSelect.value !== (st.compare || "")) compareSelect.value = st.compare || "";
+      if (districtSelect.value !== (st.district || "")) districtSelect.value = st.district || "";
       if (String(slider.value) !== String(day)) slider.value = String(day);
-      slider.setAttribute("aria-valuetext", dateLabel(m, day));
-      dateOut.textContent = dateLabel(m, day);
-      playBtn.textContent = st.playing ? "\u275A\u275A Pause" : "\u25B6 Play";
-      playBtn.setAttribute("aria-label", st.playing ? "Pause" : "Play");
-      playBtn.setAttribute("aria-pressed", st.playing ? "true" : "false");
+      var label = dateLabel(m, day);
+      slider.setAttribute("aria-valuetext", label);
+      dateOut.textContent = label;
+      var playText = st.playing ? "\u275A\u275A Pause" : "\u25B6 Play";
+      if (playBtn.textContent !== playText) {
+        playBtn.textContent = playText;
+        playBtn.setAttribute("aria-label", st.playing ? "Pause" : "Play");
+        playBtn.setAttribute("aria-pressed", st.playing ? "true" : "false");
+      }
       var days = m.data.claimDays[st.view] || [];
-      prevBtn.disabled = !days.some(function (d) { return d < day; });
-      nextBtn.disabled = !days.some(function (d) { return d > day; });
+      var at = firstAfter(days, day - 1);  // the first claim day >= day
+      prevBtn.disabled = at === 0;
+      nextBtn.disabled = firstAfter(days, day) >= days.length;
       ageBox.checked = ageOn;
       legendTitle.textContent = (m.viewLabel[st.view] || st.view) + (st.compare ? " | " + (m.viewLabel[st.compare] || st.compare) : "") +
-        ", " + dateLabel(m, day);
+        ", " + label;
       var present = {};
-      panes.forEach(function (p) { if (p) p.state.holders.forEach(function (h) { present[m.data.holders[h]] = true; }); });
+      panes.forEach(function (p) { if (p) p.state.holders.forEach(function (h) { present[h] = true; }); });
       legendList.querySelectorAll("li[data-holder]").forEach(function (li) {
-        li.classList.toggle("cm-absent", !present[li.getAttribute("data-holder")]);
+        li.classList.toggle("cm-absent", !present[m.hIndex[li.getAttribute("data-holder")]]);
       });
       root.setAttribute("data-view", st.view);
       root.setAttribute("data-date", st.date);
       root.setAttribute("data-district", st.district || "");
       root.setAttribute("data-compare", st.compare || "");
       root.setAttribute("data-playing", st.playing ? "1" : "0");
+    }
+    // The index of the first value > x in a sorted array.
+    function firstAfter(values, x) {
+      var lo = 0, hi = values.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (values[mid] > x) hi = mid; else lo = mid + 1; }
+      return lo;
     }
 
     // -- Play -----------------------------------------------------------------------------------
@@ -687,8 +719,12 @@
         .map(function (kv) { return kv[0] + "=" + encodeURIComponent(kv[1]); });
       return "#" + parts.join("&");
     }
-    function writeHash() {
+    // Browsers limit history.replaceState to about 100 calls in 10 s, and each costs more than a
+    // repaint: while scrubbing or playing, the hash is written once things settle.
+    function writeHash(now) {
       if (!options.hash) return;
+      if (hashTimer) { clearTimeout(hashTimer); hashTimer = null; }
+      if (!now) { hashTimer = setTimeout(function () { hashTimer = null; writeHash(true); }, 250); return; }
       var text = hashText();
       if (location.hash === text) return;
       try { history.replaceState(null, "", text); } catch (e) { location.hash = text; }
@@ -717,8 +753,12 @@
     apply(first);
     legend.open = root.clientWidth === 0 || root.clientWidth >= 600;
     render();
-    writeHash();
-    if (options.hash) window.addEventListener("hashchange", onHash);
+    writeHash(true);
+    function flushHash() { if (hashTimer) writeHash(true); }
+    if (options.hash) {
+      window.addEventListener("hashchange", onHash);
+      window.addEventListener("pagehide", flushHash);
+    }
     if (window.ResizeObserver) {
       resize = new ResizeObserver(function () { panes.forEach(function (p) { if (p) p.resized(); }); });
       resize.observe(root);
@@ -744,7 +784,11 @@
       destroy: function () {
         destroyed = true;
         if (timer) clearTimeout(timer);
-        if (options.hash) window.removeEventListener("hashchange", onHash);
+        if (hashTimer) clearTimeout(hashTimer);
+        if (options.hash) {
+          window.removeEventListener("hashchange", onHash);
+          window.removeEventListener("pagehide", flushHash);
+        }
         if (resize) resize.disconnect();
         panes.forEach(function (p) { if (p) p.map.remove(); });
         panes = [];
