@@ -104,12 +104,11 @@ def classify(frames: list[bytes]) -> dict:
             refs += 1
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
-            if element.WhichOneof("type") == "bidi_component":
-                if "control_map" in element.bidi_component.component_name:
-                    maps.append(len(payload))
-            elif element.WhichOneof("type") == "component_instance":
-                if "st_folium" in element.component_instance.component_name:
-                    maps.append(len(payload))
+            kind = element.WhichOneof("type")
+            if (kind == "bidi_component" and "control_map" in element.bidi_component.component_name) \
+                    or (kind == "component_instance"
+                        and "st_folium" in element.component_instance.component_name):
+                maps.append(len(payload))
     return {"cached_refs": refs, "map_args_sent": len(maps), "map_args_bytes": sum(maps),
             "largest_frame": largest}
 

@@ -59,8 +59,8 @@ def test_each_bad_url_value_is_named_with_why():
 def test_a_day_outside_the_range_goes_to_the_nearest_end():
     out = first(date="2022-01-01")
     assert out.state.date == "2021-09-10"
-    assert out.ignored == ["?date=2022-01-01: not a day between 2021-09-01 and 2021-09-10; "
-                           "showing 2021-09-10"]
+    assert out.ignored == [("?date=2022-01-01: not a day between 2021-09-01 and 2021-09-10; "
+                            "showing 2021-09-10")]
     assert first(date="1999-01-01").state.date == "2021-09-01"
 
 
