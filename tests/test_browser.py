@@ -230,3 +230,13 @@ def test_zoom_is_kept_across_a_view_change_and_a_basemap_change(page, app_url, c
     assert map_view(page) == pytest.approx(before)
     assert map_root(page).get_attribute("data-view") == "nrf"
     page.screenshot(path=str(output_dir / "basemap.png"))
+
+
+def test_compare_goes_into_the_url_and_back(page, app_url, claims, output_dir):
+    open_app(page, app_url, f"view=taliban&date={DATE}")
+    map_root(page).get_by_role("combobox", name="Compare with").select_option("nrf")
+    wait_for_map(page, compare="nrf")
+    wait_for_query(page, "compare=nrf")
+    page.screenshot(path=str(output_dir / "compare.png"))
+    open_app(page, app_url, f"view=nrf&date={DATE}&compare=combined")
+    wait_for_map(page, view="nrf", compare="combined")
