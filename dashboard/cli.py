@@ -47,9 +47,6 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("claims", nargs="?", type=Path, help="claims file (default: claims.yaml)")
         else:
             p.add_argument("--claims", type=Path, help="claims file (default: claims.yaml)")
-        p.add_argument("--geodata", help=f"folder with the boundary zips (or ${boundaries.ENV_VAR})")
-        p.add_argument("--no-download", action="store_true",
-                       help="never download the boundaries if no copy is found")
 
     p = commands.add_parser("validate", help="check a claims file; print every problem")
     common(p, positional=True)
@@ -58,7 +55,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--date", required=True, type=_date, help="2021-09-05 or 2021-09-05T14:00")
     p.add_argument("--view", required=True, help="a side id, independent or combined")
     p.add_argument("--format", choices=FORMATS["snapshot"], default="csv")
-    p.add_argument("--full-resolution", action="store_true", help="geojson: unsimplified borders")
+    p.add_argument("--full-resolution", action="store_true",
+                   help="geojson: unsimplified borders, read from the original COD-AB zips")
+    p.add_argument("--geodata", metavar="DIR",
+                   help=f"folder holding the original zips for --full-resolution "
+                        f"(default: ${boundaries.ENV_VAR}, else ../shared/geodata)")
     p.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
     p = commands.add_parser("timeline", help="districts per holder on each date something changes")
     common(p)
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed the usage error
         return int(exc.code or 0)
     path = getattr(args, "claims", None) or default_claims()
-    gazetteer_for = boundary_gazetteer(args.geodata, download=not args.no_download)
+    gazetteer_for = boundary_gazetteer()
     try:
         claims = read_claims(path, gazetteer_for=gazetteer_for)
     except ClaimsError as exc:
@@ -126,19 +127,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "snapshot" and args.format in ("csv", "json"):
         text = (export.snapshot_csv if args.format == "csv" else export.snapshot_json)(snapshot, claims)
         return _emit(text, args.output)
+    full = args.command == "snapshot" and args.full_resolution
     try:
-        districts = boundaries.load_region(claims.province, path=args.geodata,
-                                              download=not args.no_download)
+        # The committed web copy, unless full resolution is asked for: then the original zips.
+        districts = boundaries.load_region(claims.province, full_resolution=full,
+                                           path=getattr(args, "geodata", None))
+        if not full:
+            districts = boundaries.for_web(districts)
     except boundaries.BoundaryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.command == "snapshot":
-        if not args.full_resolution:
-            districts = boundaries.for_web(districts)
         return _emit(export.snapshot_geojson(snapshot, districts, claims), args.output)
-    html = publish.standalone_html(claims, boundaries.for_web(districts), view=args.view,
-                                   date=args.date, basemap=args.basemap,
-                                   places=_places(districts, claims.province))
+    html = publish.standalone_html(claims, districts, view=args.view, date=args.date,
+                                   basemap=args.basemap, places=_places(districts, claims.province))
     _emit(html, args.output)
     print(f"wrote {args.output} ({len(html.encode()) // 1024} KB): {args.view} view on {args.date}",
           file=sys.stderr)
@@ -153,13 +155,12 @@ def _places(districts, province: str) -> list:
 
 def _publish(args, claims) -> int:
     try:
-        districts = boundaries.load_region(claims.province, path=args.geodata,
-                                           download=not args.no_download)
+        districts = boundaries.for_web(boundaries.load_region(claims.province))
     except boundaries.BoundaryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
-        written = publish.publish(claims, boundaries.for_web(districts), args.output,
+        written = publish.publish(claims, districts, args.output,
                                   region=args.region, basemap=args.basemap,
                                   places=_places(districts, claims.province))
     except OSError as exc:

@@ -128,7 +128,7 @@ def read_gazetteer(districts, province: str, *, aliases_path=ALIASES_PATH,
     Parameters
     ----------
     districts : geopandas.GeoDataFrame
-        As returned by :func:`dashboard.boundaries.load_districts`.
+        As returned by :func:`dashboard.boundaries.load_region`.
     province : str
         The admin-1 P-code, or a country's admin-0 code for all its districts.
     """
@@ -160,24 +160,25 @@ def _read_yaml(path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-def boundary_gazetteer(geodata=None, *, download: bool = True):
-    """``province -> Gazetteer`` reading districts from the boundary data (see :mod:`boundaries`).
+def boundary_gazetteer():
+    """``province -> Gazetteer`` with the districts of the committed boundary data.
 
-    Raises ``LookupError`` for a province the boundary data does not have, and
-    :class:`dashboard.boundaries.BoundaryError` when the data itself cannot be found.
+    The names come from ``geodata/districts.topojson`` (see :mod:`dashboard.boundaries`), so
+    no other file is needed. A province the data does not have raises
+    :class:`dashboard.boundaries.UnknownProvinceError`, a ``LookupError``.
+
+    Examples
+    --------
+    >>> boundary_gazetteer()("Panjshir").find("Rokha")
+    'AF0802'
     """
     from . import boundaries
 
     def gazetteer_for(province: str) -> Gazetteer:
-        try:
-            districts = boundaries.load_region(province, path=geodata, download=download)
-            if province.upper() in COUNTRIES:
-                # A whole country: names must be unambiguous across it, or P-codes.
-                return read_gazetteer(districts, province.upper())
-        except boundaries.BoundaryError as exc:
-            if str(exc).startswith("Unknown province"):
-                raise LookupError(str(exc)) from None
-            raise
+        districts = boundaries.load_region(province)
+        if province.strip().upper() in COUNTRIES:
+            # A whole country: names must be unambiguous across it, or P-codes.
+            return read_gazetteer(districts, province.strip().upper())
         return read_gazetteer(districts, str(districts["province"].iloc[0]))
 
     return gazetteer_for

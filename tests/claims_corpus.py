@@ -169,7 +169,7 @@ def _boundary(province):
     # Cached: building a gazetteer reads the name files; the tests never change one.
     from dashboard.gazetteer import boundary_gazetteer
 
-    return boundary_gazetteer(download=False)(province)
+    return boundary_gazetteer()(province)
 
 
 @contextlib.contextmanager

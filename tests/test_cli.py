@@ -12,6 +12,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -62,10 +63,9 @@ DISTRICTS = ["Bazarak", "Rukha", "Dara", "Khenj", "Anawa", "Shutul", "Paryan"]
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    # No developer setting may change what the tests see, and nothing is downloaded.
+    # No developer setting may change what the tests see.
     monkeypatch.delenv(cli.CLAIMS_ENV_VAR, raising=False)
     monkeypatch.delenv(boundaries.ENV_VAR, raising=False)
-    monkeypatch.setenv(boundaries.CACHE_ENV_VAR, str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)  # so that no ./claims.yaml of the repository is picked up
 
 
@@ -83,7 +83,7 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 
 def snapshot_rows(capsys, claims_file, *extra):
-    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--no-download", *extra)
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file, *extra)
     assert (code, err) == (0, "")
     return list(csv.DictReader(io.StringIO(out)))
 
@@ -91,7 +91,7 @@ def snapshot_rows(capsys, claims_file, *extra):
 # ---------------------------------------------------------------------------------- validate
 
 def test_validate_ok_prints_one_summary_line(capsys, claims_file):
-    code, out, err = run(capsys, "validate", claims_file, "--no-download")
+    code, out, err = run(capsys, "validate", claims_file)
     assert (code, err) == (0, "")
     assert out == (f"{claims_file}: 3 claims from 3 sources on 7 districts of AF08, "
                    "2021-09-05 to 2021-09-05\n")
@@ -99,7 +99,7 @@ def test_validate_ok_prints_one_summary_line(capsys, claims_file):
 
 def test_validate_takes_the_file_from_the_environment(capsys, claims_file, monkeypatch):
     monkeypatch.setenv(cli.CLAIMS_ENV_VAR, str(claims_file))
-    code, out, err = run(capsys, "validate", "--no-download")
+    code, out, err = run(capsys, "validate")
     assert (code, out.count("\n"), err) == (0, 1, "")
     assert out.startswith(f"{claims_file}: 3 claims")
 
@@ -108,7 +108,7 @@ def test_validate_prints_every_problem_and_exits_1(capsys, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(PANJSHIR.replace("source: dashti", "source: dashty")
                     .replace("except: [Bazarak, Rokha]", "except: [Bazarak, Rokhaa]"), encoding="utf-8")
-    code, out, err = run(capsys, "validate", path, "--no-download")
+    code, out, err = run(capsys, "validate", path)
     assert code == 1
     assert out.splitlines() == [
         f"{path}:17: unknown district 'Rokhaa' in AF08 - did you mean 'Rukha'?",
@@ -120,14 +120,14 @@ def test_validate_prints_every_problem_and_exits_1(capsys, tmp_path):
 def test_validate_one_problem_is_singular(capsys, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(PANJSHIR.replace("version: 1", "version: 2"), encoding="utf-8")
-    code, out, err = run(capsys, "validate", path, "--no-download")
+    code, out, err = run(capsys, "validate", path)
     assert (code, out, err) == (
         1, f"{path}:1: format version 2 is not supported; this program reads version 1\n",
         f"{path}: 1 problem found\n")
 
 
 def test_validate_a_missing_file(capsys, tmp_path):
-    code, out, err = run(capsys, "validate", tmp_path / "nope.yaml", "--no-download")
+    code, out, err = run(capsys, "validate", tmp_path / "nope.yaml")
     assert code == 1
     assert out == f"{tmp_path / 'nope.yaml'}:1: cannot read file: No such file or directory\n"
 
@@ -137,7 +137,7 @@ def test_a_district_of_another_province_is_unknown(capsys, tmp_path):
     path = tmp_path / "claims.yaml"
     path.write_text(PANJSHIR.replace("districts: [Bazarak, Rokha]",
                                      "districts: [Bazarak, Hisa-e-Awal-e-Kohistan]"), encoding="utf-8")
-    code, out, err = run(capsys, "validate", path, "--no-download")
+    code, out, err = run(capsys, "validate", path)
     assert code == 1
     assert re.fullmatch(rf"{re.escape(str(path))}:24: unknown district 'Hisa-e-Awal-e-Kohistan' in AF08"
                         r"( - did you mean '\w+'\?)?\n", out)
@@ -146,7 +146,7 @@ def test_a_district_of_another_province_is_unknown(capsys, tmp_path):
 # ---------------------------------------------------------------------------------- snapshot
 
 def test_snapshot_csv_taliban_view(capsys, claims_file):
-    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--no-download",
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file,
                          "--date", "2021-09-05", "--view", "taliban")
     assert (code, err) == (0, "")
     assert out.startswith("pcode,district,holder,since,claim_ids")
@@ -186,7 +186,7 @@ def test_snapshot_at_a_time(capsys, tmp_path):
 
 
 def test_snapshot_json(capsys, claims_file):
-    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--no-download",
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file,
                          "--date", "2021-09-05", "--view", "taliban", "--format", "json")
     assert (code, err) == (0, "")
     data = json.loads(out)
@@ -201,7 +201,7 @@ def test_snapshot_json(capsys, claims_file):
 
 def test_snapshot_geojson(capsys, claims_file, tmp_path):
     out_path = tmp_path / "snap.geojson"
-    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--no-download", "--date",
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--date",
                          "2021-09-05", "--view", "nrf", "--format", "geojson", "-o", out_path)
     assert (code, out, err) == (0, "", "")
     data = json.loads(out_path.read_text(encoding="utf-8"))
@@ -214,25 +214,88 @@ def test_snapshot_geojson(capsys, claims_file, tmp_path):
 
 def test_snapshot_to_a_file(capsys, claims_file, tmp_path):
     out_path = tmp_path / "snap.csv"
-    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--no-download",
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file,
                          "--date", "2021-09-05", "--view", "nrf", "-o", out_path)
     assert (code, out, err) == (0, "", "")
     assert out_path.read_text(encoding="utf-8").startswith("pcode,district,holder,since,claim_ids")
     assert len(out_path.read_text(encoding="utf-8").splitlines()) == 1 + 7
 
 
+needs_zips = pytest.mark.skipif(not (boundaries.DEFAULT_DIR / "afg_admbnda_adm2_agcho_20180522.zip").exists(),
+                                reason="the original COD-AB zips are not in ../shared/geodata")
+
+
+@needs_zips
+def test_snapshot_geojson_full_resolution(capsys, claims_file):
+    web = json.loads(run(capsys, "snapshot", "--claims", claims_file, "--date", "2021-09-05",
+                         "--view", "nrf", "--format", "geojson")[1])
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--date", "2021-09-05",
+                         "--view", "nrf", "--format", "geojson", "--full-resolution")
+    assert (code, err) == (0, "")
+    full = json.loads(out)
+    assert [f["properties"]["pcode"] for f in full["features"]] == [f"AF080{k}" for k in range(1, 8)]
+    assert len(out) > 2 * len(json.dumps(web))  # the zips' borders, not the web copy's
+
+
+def test_full_resolution_without_the_zips_says_where_to_put_them(capsys, claims_file, tmp_path):
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--date", "2021-09-05",
+                         "--view", "nrf", "--format", "geojson", "--full-resolution",
+                         "--geodata", tmp_path / "nowhere")
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1
+    assert err.startswith("error: full resolution needs afg_admbnda_adm2_agcho_20180522.zip")
+    assert str(boundaries.DEFAULT_DIR.resolve()) in err and "--geodata DIR" in err
+    assert boundaries.ENV_VAR in err and str(tmp_path / "nowhere") in err
+
+
+def test_csv_and_json_never_need_the_zips(capsys, claims_file, tmp_path):
+    rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-05", "--view", "nrf",
+                         "--full-resolution", "--geodata", tmp_path / "nowhere")
+    assert [r["district"] for r in rows] == DISTRICTS
+
+
+def test_there_is_no_download_option(capsys, claims_file):
+    code, _, err = run(capsys, "validate", claims_file, "--no-download")
+    assert code == 2 and "unrecognized arguments: --no-download" in err
+
+
+def test_a_clone_without_shared_data_beside_it(tmp_path):
+    """The repository alone (no ../shared): the web copy gives the map and every name; only
+    full resolution asks for the zips, and says where they go."""
+    clone = tmp_path / "alone" / "repo"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("dashboard", "geodata"):
+        shutil.copytree(REPO / name, clone / name, ignore=ignore)
+    shutil.copy(REPO / "claims.yaml", clone / "claims.yaml")
+    env = {k: v for k, v in os.environ.items()
+           if k not in (cli.CLAIMS_ENV_VAR, boundaries.ENV_VAR, "PYTHONPATH")}
+    snapshot = [sys.executable, "-m", "dashboard", "snapshot", "--date", "2021-09-05", "--view", "nrf"]
+    done = subprocess.run([*snapshot, "--format", "csv"], cwd=clone, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["pcode"] for r in rows] == [f"AF080{k}" for k in range(1, 8)]
+    assert [r["district"] for r in rows] == DISTRICTS
+    done = subprocess.run([*snapshot, "--format", "geojson", "--full-resolution"], cwd=clone, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith("error: full resolution needs afg_admbnda_adm2_agcho_20180522.zip")
+    assert f"put it in {tmp_path / 'alone' / 'shared' / 'geodata'}," in done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+
+
 # ---------------------------------------------------------------------------------- timeline
 
 def test_timeline_csv(capsys, claims_file):
-    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "taliban")
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "taliban")
     assert (code, err) == (0, "")
     assert out == "date,taliban,nrf,contested,unknown\n2021-09-05,5,2,0,0\n"
-    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "combined")
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "combined")
     assert out == "date,taliban,nrf,contested,unknown\n2021-09-05,0,2,5,0\n"
 
 
 def test_timeline_json(capsys, claims_file):
-    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "nrf",
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "nrf",
                          "--format", "json")
     assert (code, err) == (0, "")
     assert json.loads(out) == [{"date": "2021-09-05",
@@ -240,12 +303,12 @@ def test_timeline_json(capsys, claims_file):
 
 
 def test_timeline_by_district(capsys, claims_file):
-    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "combined",
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "combined",
                          "--districts")
     assert (code, err) == (0, "")
     assert out.splitlines() == ["date,Bazarak,Rukha,Dara,Khenj,Anawa,Shutul,Paryan",
                                 "2021-09-05,nrf,nrf,contested,contested,contested,contested,contested"]
-    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "taliban",
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "taliban",
                          "--districts", "--format", "json")
     document = json.loads(out)
     assert document["districts"]["AF0801"] == "Bazarak"
@@ -258,7 +321,7 @@ def test_timeline_by_district(capsys, claims_file):
 
 def test_render_writes_a_standalone_map(capsys, claims_file, tmp_path):
     out_path = tmp_path / "map.html"
-    code, out, err = run(capsys, "render", "--claims", claims_file, "--no-download",
+    code, out, err = run(capsys, "render", "--claims", claims_file,
                          "--date", "2021-09-05", "--view", "taliban", "-o", out_path)
     assert (code, out) == (0, "")
     assert re.fullmatch(rf"wrote {re.escape(str(out_path))} \(\d+ KB\): taliban view on 2021-09-05\n", err)
@@ -288,7 +351,7 @@ def test_render_writes_a_standalone_map(capsys, claims_file, tmp_path):
 ])
 def test_usage_errors_exit_2(capsys, claims_file, argv, message):
     if argv and argv[0] in ("snapshot", "timeline", "render"):
-        argv = [*argv, "--claims", str(claims_file), "--no-download"]
+        argv = [*argv, "--claims", str(claims_file)]
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert out == ""
@@ -313,11 +376,11 @@ claims:
 
 
 def test_another_province_needs_no_code_change(capsys, tmp_path):
-    baghlan = boundaries.load_districts("AF09", download=False)
+    baghlan = boundaries.load_region("AF09")
     assert {"Andarab", "Deh Salah", "Pul-e-Hisar", "Pul-e-Khumri"} <= set(baghlan["name"])
     path = tmp_path / "baghlan.yaml"
     path.write_text(BAGHLAN, encoding="utf-8")
-    code, out, err = run(capsys, "validate", path, "--no-download")
+    code, out, err = run(capsys, "validate", path)
     assert (code, err) == (0, "")
     assert out == (f"{path}: 2 claims from 1 sources on {len(baghlan)} districts of AF09, "
                    "2021-08-20 to 2021-08-30\n")
@@ -333,7 +396,7 @@ def test_a_panjshir_alias_is_unknown_in_baghlan(capsys, tmp_path):
     # "Khinj" is a press spelling of Panjshir's Khenj (geodata/aliases.yaml, AF08 only).
     path = tmp_path / "baghlan.yaml"
     path.write_text(BAGHLAN.replace("Pul-e-Hisar", "Khinj"), encoding="utf-8")
-    code, out, err = run(capsys, "validate", path, "--no-download")
+    code, out, err = run(capsys, "validate", path)
     assert code == 1
     assert out.startswith(f"{path}:9: unknown district 'Khinj' in AF09")
 
@@ -379,7 +442,7 @@ def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, di
             out, err = outputs / f"{k}.stdout", outputs / f"{k}.stderr"
             with open(out, "wb") as o, open(err, "wb") as e:
                 proc = subprocess.Popen(
-                    [sys.executable, "-m", "dashboard", "validate", str(path), "--no-download"],
+                    [sys.executable, "-m", "dashboard", "validate", str(path)],
                     stdout=o, stderr=e, stdin=subprocess.DEVNULL, cwd=REPO, env=env,
                     preexec_fn=_limits, start_new_session=True)
             running[proc.pid] = (path, proc, time.monotonic(), out, err)

@@ -1,6 +1,6 @@
 """Tests of dashboard.gazetteer: district names within one province, and places.
 
-Panjshir (AF08) and Baghlan (AF09) come from the real boundary data (../shared/geodata);
+Panjshir (AF08) and Baghlan (AF09) come from the committed boundary data (geodata/);
 the rest is built in code.
 """
 
@@ -19,7 +19,7 @@ from dashboard.testing import tiny_gazetteer
 
 @pytest.fixture(scope="module")
 def gazetteer_for():
-    return boundary_gazetteer(download=False)
+    return boundary_gazetteer()
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +212,7 @@ def test_read_gazetteer_takes_only_the_province_entries(tmp_path):
 
 
 def test_read_gazetteer_without_name_files(tmp_path):
-    frame = boundaries.load_districts("AF08", download=False)
+    frame = boundaries.load_region("AF08")
     g = read_gazetteer(frame, "AF08", aliases_path=tmp_path / "none.yaml",
                        places_path=tmp_path / "none.yaml")
     assert g.find("Rukha") == "AF0802"

@@ -67,14 +67,14 @@ claims:
 
 @pytest.fixture(scope="module")
 def claims():
-    claimset, problems = check_claims(CLAIMS.encode(), gazetteer_for=boundary_gazetteer(download=False))
+    claimset, problems = check_claims(CLAIMS.encode(), gazetteer_for=boundary_gazetteer())
     assert problems == [], [str(p) for p in problems]
     return claimset
 
 
 @pytest.fixture(scope="module")
 def districts():
-    return boundaries.for_web(boundaries.load_districts("AF08", download=False))
+    return boundaries.for_web(boundaries.load_region("AF08"))
 
 
 @pytest.fixture(scope="module")

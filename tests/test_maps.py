@@ -70,14 +70,14 @@ PCODES = [f"AF080{k}" for k in range(1, 8)]
 
 @pytest.fixture(scope="module")
 def claims():
-    claimset, problems = check_claims(CLAIMS.encode(), gazetteer_for=boundary_gazetteer(download=False))
+    claimset, problems = check_claims(CLAIMS.encode(), gazetteer_for=boundary_gazetteer())
     assert problems == [], [str(p) for p in problems]
     return claimset
 
 
 @pytest.fixture(scope="module")
 def districts():
-    return boundaries.for_web(boundaries.load_districts("AF08", download=False))
+    return boundaries.for_web(boundaries.load_region("AF08"))
 
 
 def test_palette_uses_the_sides_colours(claims):

@@ -49,14 +49,14 @@ claims:
 
 @pytest.fixture(scope="module")
 def claims():
-    claimset, problems = check_claims(CLAIMS.encode(), gazetteer_for=boundary_gazetteer(download=False))
+    claimset, problems = check_claims(CLAIMS.encode(), gazetteer_for=boundary_gazetteer())
     assert problems == [], [str(p) for p in problems]
     return claimset
 
 
 @pytest.fixture(scope="module")
 def districts():
-    return boundaries.for_web(boundaries.load_districts("AF08", download=False))
+    return boundaries.for_web(boundaries.load_region("AF08"))
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +152,7 @@ def test_publish_writes_the_folder(claims, districts, tmp_path):
 
 def test_the_cli_publishes_the_repository_claims(tmp_path, capsys):
     out = tmp_path / "site"
-    assert cli.main(["publish", "--no-download", "-o", str(out)]) == 0
+    assert cli.main(["publish", "-o", str(out)]) == 0
     err = capsys.readouterr().err
     assert re.fullmatch(rf"wrote {re.escape(str(out))}/ \(6 files, \d+ KB\): open .*index.html in a "
                         r"browser, or serve the folder from any static host\n", err)
@@ -166,7 +166,7 @@ def test_the_cli_publishes_the_repository_claims(tmp_path, capsys):
 def test_the_cli_reports_an_unwritable_folder(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert cli.main(["publish", "--no-download", "-o", str(blocker / "site")]) == 1
+    assert cli.main(["publish", "-o", str(blocker / "site")]) == 1
     assert capsys.readouterr().err.startswith(f"error: cannot write {blocker / 'site'}")
 
 

@@ -37,13 +37,13 @@ FILLS_JS = """(sel) => Object.fromEntries([...document.querySelectorAll((sel || 
 
 @pytest.fixture(scope="module")
 def claims(repo_claims):
-    return read_claims(repo_claims, gazetteer_for=boundary_gazetteer(download=False))
+    return read_claims(repo_claims, gazetteer_for=boundary_gazetteer())
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, repo_claims):
     out = tmp_path_factory.mktemp("site") / "site"
-    assert cli.main(["publish", "--claims", str(repo_claims), "--no-download", "-o", str(out)]) == 0
+    assert cli.main(["publish", "--claims", str(repo_claims), "-o", str(out)]) == 0
     return out
 
 
@@ -380,9 +380,9 @@ class PointPlace:
 
 
 def test_hostile_text_shows_literally_and_runs_nothing(page, tmp_path, output_dir):
-    claims, problems = check_claims(HOSTILE.encode(), gazetteer_for=boundary_gazetteer(download=False))
+    claims, problems = check_claims(HOSTILE.encode(), gazetteer_for=boundary_gazetteer())
     assert not problems, [str(p) for p in problems]
-    districts = boundaries.for_web(boundaries.load_districts("AF08", download=False))
+    districts = boundaries.for_web(boundaries.load_region("AF08"))
     places = [PointPlace("Khawak Pass", "AF0807", 35.66324, 69.78714, "GeoNames 1136827 <b>x</b>")]
     publish.publish(claims, districts, tmp_path / "site", places=places)
     page_html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
@@ -425,7 +425,7 @@ def test_hostile_text_shows_literally_and_runs_nothing(page, tmp_path, output_di
 
 def test_render_opens_the_engine_at_its_view_and_date(page, tmp_path, repo_claims, claims):
     target = tmp_path / "map.html"
-    assert cli.main(["render", "--claims", str(repo_claims), "--no-download", "--date", "2021-09-07",
+    assert cli.main(["render", "--claims", str(repo_claims), "--date", "2021-09-07",
                      "--view", "nrf", "-o", str(target)]) == 0
     html = target.read_text(encoding="utf-8")
     assert "<title>Panjsher: who claimed which district</title>" in html
@@ -486,7 +486,7 @@ def test_disputed_contested_and_unknown_are_told_apart_without_colour(page, tmp_
     # relabelled disputed in the data, as the resolution will then produce them.
     from dashboard import mapdata
 
-    districts = boundaries.for_web(boundaries.load_districts("AF08", download=False))
+    districts = boundaries.for_web(boundaries.load_region("AF08"))
     data = mapdata.engine_data(claims, districts)
     if "disputed" not in data["holders"]:
         data["holders"].append("disputed")

@@ -138,7 +138,8 @@
   function create(root, data, options) {
     if (!window.L) throw new Error("ControlMap needs Leaflet (window.L) loaded first");
     options = options || {};
-    var id = "cm" + (++counter);
+    // Unique on the page even if two copies of this script run (the ids name SVG patterns).
+    var id = "cm" + (++counter) + "-" + Math.random().toString(36).slice(2, 8);
     var m = decode(data);
     var st = { view: null, date: null, district: null, compare: null, playing: false };
     var day = 0, selected = null, ageOn = true, userView = false, lastShown = null, hashTimer = null;
@@ -380,6 +381,9 @@
       pane.labels.addTo(pane.map);
       pane.places = L.layerGroup().addTo(pane.map);
       pane.markers = (m.data.places || []).map(function (p) {
+        // A white ring under each dot keeps it visible on a district of its own colour.
+        L.circleMarker([p.lat, p.lon], { radius: 10, stroke: false, fillColor: "#FFFFFF", fillOpacity: 0.95,
+                                         interactive: false }).addTo(pane.places);
         var mk = L.circleMarker([p.lat, p.lon], { radius: 7, color: "#111111", weight: 2, fillOpacity: 1 });
         mk.bindPopup(function () { return pane.placePopup(p); }, { maxWidth: 320, autoPanPadding: [16, 16], className: "cm-popup" });
         mk.on("mouseover", function (e) { pane.showTipHtml(pane.placeTip(p), e.containerPoint); });
