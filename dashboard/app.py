@@ -4,15 +4,14 @@ Run with ``streamlit run dashboard/app.py``.
 """
 
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` adds only dashboard/
 
 import streamlit as st  # noqa: E402
 
-from dashboard import boundaries, export, page  # noqa: E402
-from dashboard.component import district_map  # noqa: E402
+from dashboard import boundaries, export, page, state  # noqa: E402
+from dashboard.component import control_map, map_report  # noqa: E402
 from dashboard.mapdata import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
 # The title names the region once the claims file is read (set_page_config may be called again).
@@ -32,6 +31,8 @@ if loaded.problems:
             else "there is no earlier good version to show; fix these and the page will load")
     notices.error(f"{page.markdown_text(loaded.path)} has {len(loaded.problems)} problem(s): {lead}.")
     notices.code("\n".join(str(p) for p in loaded.problems), language=None)
+if loaded.drop:  # a save caught half-written looks valid: say when the claim count falls sharply
+    notices.warning(page.markdown_text(loaded.drop))
 if loaded.claims is None:
     notices.info("Each line above is `file:line: what is wrong`. Edit the file and interact with the "
                  "page (or reload it) to check again. The format is described in the README.")
@@ -47,33 +48,20 @@ if not days:  # `claims: []` (for the checker to refuse): an empty state, never 
 views = claims.views
 names = {d.pcode: d.name for d in claims.districts}
 
-# -- State that arrives from the URL, the map, the chart or the play button -------------------
-if "restored" not in st.session_state:
-    query = st.query_params
-    st.session_state.view = query.get("view") if query.get("view") in views else views[0]
-    st.session_state.date = query.get("date") if query.get("date") in days \
-        else page.opening_day(claims, st.session_state.view)
-    st.session_state.district = query.get("district") if query.get("district") in names else None
-    st.session_state.restored = True
-# An edit of the claims file can take away this session's view (a side renamed) or day (the
-# range shortened): move to one that exists rather than fail on every rerun.
-if st.session_state.get("view") not in views:
-    st.session_state.view = views[0]
-if st.session_state.get("date") not in days:
-    st.session_state.date = min(max(str(st.session_state.get("date")), days[0]), days[-1])
-if st.session_state.get("district") not in names:
-    st.session_state.district = None
-map_click = (st.session_state.get("map") or {}).get("district")
-if map_click in names and map_click != st.session_state.get("last_map_click"):
-    st.session_state.district = st.session_state.last_map_click = map_click
-chart_pick = page.take_chart_pick()  # set by the chart's on_select callback, once per click
-if chart_pick in days:
-    st.session_state.date = chart_pick
-if st.session_state.get("playing"):
-    position = days.index(st.session_state.date)
-    if position + 1 < len(days):
-        st.session_state.date = days[position + 1]
-    st.session_state.playing = position + 2 < len(days)
+# -- State: the URL (first run), the map's own controls, the chart, the district select box ----
+# dashboard/state.py decides (a pure function); the map is told only what Python changed.
+session = state.step(
+    st.session_state.get("map_session"),
+    state.Options(views, days, names, default_date={v: page.opening_day(claims, v) for v in views}),
+    query=st.query_params.to_dict(), map_state=map_report("map"),
+    chart_event=page.take_chart_pick(),  # set by the chart's on_select callback, once per click
+    **({"select": st.session_state.district} if "district" in st.session_state else {}))
+st.session_state.map_session = session.session
+st.session_state.district = session.state.district  # the select box shows the state's district
+if session.ignored:
+    notices.warning("Some of the link's values were not used:")
+    notices.code("\n".join(session.ignored), language=None)
+view, date = session.state.view, session.state.date
 
 # -- Page --------------------------------------------------------------------------------------
 sides = [page.markdown_text(s.label) for s in claims.sides.values()]
@@ -87,39 +75,20 @@ if method:
         st.markdown(method)  # docs/methodology.md: our own text, not claim text
 
 left, right = st.columns([5, 2])
-with left:
-    view = st.segmented_control("Whose claims", views, key="view", required=True,
-                                format_func=lambda v: page.markdown_text(
-                                    view_label(claims, v).removesuffix(" claims")))
-    back, play, forward = st.columns(3)
-    previous_day = page.neighbour_claim_day(claims, view, st.session_state.date, -1)
-    next_day = page.neighbour_claim_day(claims, view, st.session_state.date, +1)
-    if back.button("Previous claim", icon=":material/skip_previous:", disabled=previous_day is None,
-                   width="stretch", key="previous"):
-        st.session_state.date, st.session_state.playing = previous_day, False
-    if forward.button("Next claim", icon=":material/skip_next:", disabled=next_day is None,
-                      width="stretch", key="next"):
-        st.session_state.date, st.session_state.playing = next_day, False
-    playing = st.session_state.get("playing", False)
-    if play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else
-                   ":material/play_arrow:", width="stretch", key="play"):
-        st.session_state.playing = playing = not playing
-        if playing and st.session_state.date == days[-1]:
-            st.session_state.date = days[0]
-    date = st.select_slider("Date", options=days, key="date", format_func=page.day_label,
-                            label_visibility="collapsed")
 with right:
     basemap = st.selectbox("Basemap", list(page.BASEMAP_LABELS), index=list(page.BASEMAP_LABELS).index(
         page.default_basemap()), format_func=page.BASEMAP_LABELS.get, key="basemap")
 with left:
-    district_map(page.map_page(claims.digest, basemap, claims, districts), view_key="view",
-                 date_key="date", select=st.session_state.district, key="map", height=560)
+    # The map owns the view toggle, the timeline (slider, previous/next claim, play) and the
+    # legend; it reports what the person does there, read above on the next rerun.
+    control_map(page.map_data(claims.digest, claims, districts), push=session.push,
+                basemap=basemap, key="map", height=560)
     st.caption(f"[{ATTRIBUTION}]({ATTRIBUTION_URL}). Hatched: contested (fighting is claimed). "
-               "Disputed (combined view): the voices disagree. Dashed grey: no claim yet.")
+               "Cross-hatched: disputed (combined view: the voices disagree). Dashed grey: no claim "
+               "yet. Faded: the claim behind the colour is old.")
 
-# The URL first: it should follow the slider as soon as possible, not after the chart.
-st.query_params.from_dict({k: v for k, v in {"view": view, "date": date,
-                                             "district": st.session_state.district}.items() if v})
+# The URL first: it should follow the map as soon as possible, not after the chart.
+st.query_params.from_dict(session.state.query())
 panels = page.panels(claims.digest, view, date, claims)  # cached per digest, view, date
 snapshot = panels.snapshot
 
@@ -179,6 +148,3 @@ if figure is not None:
 st.caption(f"Claims: {page.markdown_text(loaded.path)} ({len(claims.claims)} claims, "
            f"{len(claims.sources)} sources). {page.markdown_text(boundaries.ATTRIBUTION)}.")
 
-if st.session_state.get("playing"):
-    time.sleep(0.6)
-    st.rerun()

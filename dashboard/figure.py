@@ -341,6 +341,8 @@ def _footer(fig, snapshot: Snapshot, claims: ClaimSet, *, height: float) -> None
 
 
 def _region_name(frame, claims: ClaimSet) -> str:
+    if getattr(claims, "region_name", None):  # the file's `region.name`
+        return claims.region_name
     if "province_name" in frame.columns and frame["province_name"].nunique() == 1:
         name = str(frame["province_name"].iloc[0])
         return f"{name} ({frame['province'].iloc[0]})" if "province" in frame.columns else name
@@ -351,7 +353,7 @@ def _view_phrase(claims: ClaimSet, view: str) -> str:
     if view in claims.sides:
         return f"{claims.sides[view].label} claims"
     if view == "combined":
-        return "all voices combined (contested where they disagree)"
+        return "all voices combined (disputed where they disagree)"
     return "independent reports"
 
 

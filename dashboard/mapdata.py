@@ -95,8 +95,8 @@ def engine_data(claims: ClaimSet, districts, *, region: str | None = None, place
     districts : geopandas.GeoDataFrame
         ``pcode`` and ``geometry`` (simplified for the web: ``boundaries.for_web``), in any order.
     region : str, optional
-        The region's name for titles; by default the claims file's ``region.name``, else the
-        districts' ``province_name``.
+        The region's name for titles; by default the file's ``region.name``, else the districts'
+        ``province_name``.
     places : iterable, optional
         Gazetteer places (``gazetteer.Place``). Those with ``lat``, ``lon`` and ``point_source``
         become markers; the others are not drawn (never a guessed point).
@@ -142,9 +142,10 @@ def engine_data(claims: ClaimSet, districts, *, region: str | None = None, place
     led = ledger(claims)
     dates = [c.date for c in claims.claims] or [dt.date.today()]
     start, end = min(dates), max(dates)
-    if region is None:  # the file's ``region.name``, else the boundary data's name
+    region = region or getattr(claims, "region_name", None)  # the file's `region.name` first
+    if region is None:
         names = list(dict.fromkeys(districts["province_name"])) if "province_name" in districts else []
-        region = getattr(claims, "region_name", None) or (names[0] if len(names) == 1 else claims.province)
+        region = names[0] if len(names) == 1 else claims.province
     index = {d.pcode: i for i, d in enumerate(claims.districts)}
     geometry_of = {row.pcode: row.geometry for row in districts.itertuples()}
     labelled = len(claims.districts) <= LABELS_UP_TO

@@ -17,12 +17,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from . import boundaries, encoding
+from . import boundaries, encoding, mapdata
 from .claims import INDEPENDENT, UNKNOWN, ClaimSet, check_claims, claim_count_drop, read_limited
 from .config import default_claims
 from .control import COMBINED, ledger, resolve, timeline, what_changed
 from .mapdata import BASEMAPS, view_label
-from .maps import build_map, standalone_html
 from .problems import ClaimsError, Problem
 from .voices import holder_name, who_says_what
 
@@ -94,12 +93,13 @@ def districts(province: str):
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
-def map_page(digest: str, basemap: str, _claims: ClaimSet, _districts) -> str:
-    """The map page with every view's history; one per claims file and basemap."""
-    first = resolve(_claims, view=_claims.views[0], on=opening_day(_claims, _claims.views[0])
-                    or dt.date.today().isoformat())
-    return standalone_html(build_map(first, _districts, _claims, basemap=basemap, popups=False,
-                                     compact=True))
+def map_data(digest: str, _claims: ClaimSet, _districts) -> str:
+    """The map engine's data (every view and day) as JSON; one string per claims file.
+
+    The same string object on every rerun: the component's message is then unchanged and
+    Streamlit sends the browser a reference to its cached copy instead of the bytes.
+    """
+    return mapdata.engine_json(mapdata.engine_data(_claims, _districts))
 
 
 def default_basemap() -> str:

@@ -27,7 +27,7 @@ import pytest
 
 from dashboard import cli
 from dashboard.claims import read_claims
-from tests.browser import MAP_FRAME, open_app
+from tests.browser import map_root, open_app
 from tests.conftest import streamlit_server
 
 QUOTE = "<img src=x onerror=alert(1)>"
@@ -87,17 +87,23 @@ HOSTILE = textwrap.dedent("""\
     """)
 
 # Run in every frame of a page: anything the hostile text could have turned into.
-INJECTED_JS = """() => ({
-  img: document.querySelectorAll('img[src="x"], img[onerror]').length,
-  svg: document.querySelectorAll('svg[onload]').length,
-  handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(
-    a => a.name.startsWith('on') && a.value.includes('alert'))).length,
-  scripts: [...document.scripts].filter(s => s.type !== 'application/json'
-    && s.textContent.includes('alert(1)')).length,
-  dataScriptsWithMarkup: [...document.querySelectorAll('script[type="application/json"]')]
-    .filter(s => s.textContent.includes('<')).length,
-  boldPress: [...document.querySelectorAll('b')].filter(b => b.textContent === 'press').length,
-})"""
+INJECTED_JS = """() => {
+  // The page and every open shadow root in it (the map component renders in one).
+  const roots = [document, ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot)
+    .map(e => e.shadowRoot)];
+  const all = selector => roots.flatMap(r => [...r.querySelectorAll(selector)]);
+  return {
+    img: all('img[src="x"], img[onerror]').length,
+    svg: all('svg[onload]').length,
+    handlers: all('*').filter(e => [...e.attributes].some(
+      a => a.name.startsWith('on') && a.value.includes('alert'))).length,
+    scripts: all('script').filter(s => s.type !== 'application/json'
+      && s.textContent.includes('alert(1)')).length,
+    dataScriptsWithMarkup: all('script[type="application/json"]')
+      .filter(s => s.textContent.includes('<')).length,
+    boldPress: all('b').filter(b => b.textContent === 'press').length,
+  };
+}"""
 LINKS_JS = """(root) => [...root.querySelectorAll('a')].map(a => ({
   href: a.getAttribute('href'), rel: a.getAttribute('rel'), target: a.getAttribute('target')}))"""
 
@@ -157,16 +163,17 @@ def assert_safe_links(links: list[dict], *, at_least: int):
 
 
 def map_frame(page):
-    return page.frame_locator(MAP_FRAME).frame_locator("#map")
+    """The map component's root (no frame now: the engine renders in a shadow root)."""
+    return map_root(page)
 
 
 @pytest.mark.browser
 def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
     open_app(page, app_url, f"view=combined&date={DATE}")
     settle(page)
-    # The tooltip (Leaflet, inside the component's frames).
+    # The tooltip (the engine's, inside the map component).
     map_frame(page).locator("path[data-pcode='AF0801']").hover(force=True)
-    tip = map_frame(page).locator(".leaflet-tooltip")
+    tip = map_frame(page).get_by_role("tooltip")
     tip.wait_for(timeout=10_000)
     text = tip.inner_text()
     for literal in (SOURCE, VIA, QUOTE, PRESS):
@@ -195,7 +202,7 @@ def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
     assert NRF_LABEL in changed.inner_text()
     # The side label shows as text in the counts and the view control too.
     assert page.locator(".claims-panel.counts li").filter(has_text=f"× {NRF_LABEL}").count() == 1
-    assert page.locator(".st-key-view").get_by_text(NRF_LABEL).count() == 1
+    assert map_frame(page).get_by_role("radio", name=NRF_LABEL, exact=True).count() == 1
     assert_inert(page)
 
 
