@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,8 +222,9 @@ def opening_day(claims: ClaimSet, view: str) -> str | None:
     dates = _view_dates(claims, view) or [c.date for c in claims.claims]
     if not dates:
         return None
-    counts = pd.Series(dates).value_counts()
-    return min(d for d, n in counts.items() if n == counts.max()).isoformat()
+    counts = Counter(dates)
+    most = max(counts.values())
+    return min(d for d, n in counts.items() if n == most).isoformat()
 
 
 def day_label(iso: str) -> str:
