@@ -97,7 +97,7 @@ def core(sizes: list[int], *, budget: float) -> list[dict]:
 
 # -- 1-3. the browser -----------------------------------------------------------------------------
 
-def browser_part(*, steps: int, warm: int, national_claims: int) -> dict:
+def browser_part(*, steps: int, warm: int, national_claims: int, play_steps: int) -> dict:
     from bench import naive_map, web
     from dashboard.claims import read_claims
 
@@ -108,14 +108,20 @@ def browser_part(*, steps: int, warm: int, national_claims: int) -> dict:
         ("panjshir", panjshir, "2021-09-05"),
         ("national", national, web.start_day(read_claims(national), 150)),
     ]
-    out = {"steps": steps, "national_claims": national_claims, "targets": {}}
+    out = {"steps": steps, "play_steps": play_steps, "national_claims": national_claims,
+           "targets": {}}
     with web.browser() as b:
         for name, path, start in targets:
             for kind in ("ours", "naive"):
                 log(f"browser: {name} / {kind}")
                 out["targets"][f"{name}/{kind}"] = web.run_target(
                     b, name=name, claims_path=path, kind=kind, view="combined", start=start,
-                    steps=steps, warm_repeats=warm, log=log)
+                    steps=steps, warm_repeats=warm, play_steps=play_steps, log=log)
+        out["sites"] = {}
+        for name, path, start in targets:
+            log(f"browser: published site / {name}")
+            out["sites"][name] = web.published_site(b, name=name, claims_path=path, view="combined",
+                                                    start=start, repeats=warm, log=log)
     return out
 
 
@@ -149,7 +155,8 @@ def main(argv=None) -> int:
         f"load average {result['machine']['loadavg_start'][0]:.1f}")
     if not args.skip_browser:
         result["browser"] = browser_part(steps=steps, warm=1 if args.quick else 3,
-                                         national_claims=args.national_claims)
+                                         national_claims=args.national_claims,
+                                         play_steps=10 if args.quick else 40)
     if not args.skip_core:
         result["core"] = core(sizes, budget=args.baseline_budget)
     result["machine"]["loadavg_end"] = os.getloadavg()

@@ -20,11 +20,12 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard.claims import CONTESTED, UNKNOWN
-from dashboard.mapdata import UNKNOWN_COLOR, view_label
+from dashboard.mapdata import DISPUTED, UNKNOWN_COLOR, view_label
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/app/static"
 CONTESTED_COLOR = "#555555"
+DISPUTED_COLOR = "#B0B0B0"  # solid grey: the naive map has no hatching
 
 
 def populate_static() -> Path:
@@ -42,7 +43,7 @@ def populate_static() -> Path:
 def fills(claims) -> dict[str, str]:
     """Holder -> fill colour in the naive map."""
     return {**{sid: s.color for sid, s in claims.sides.items()}, CONTESTED: CONTESTED_COLOR,
-            UNKNOWN: UNKNOWN_COLOR}
+            DISPUTED: DISPUTED_COLOR, UNKNOWN: UNKNOWN_COLOR}
 
 
 def build(snapshot, districts, claims, *, day: str) -> folium.Map:

@@ -178,5 +178,37 @@
     map.setZoom(map.getZoom() + 1, { animate: false });
     map.panBy([40, 25], { animate: false });
   };
+  // Play (ours): the engine steps the date itself. For each step, when the root's data-date
+  // changed (MutationObserver) and when the paths first carried that day's holders (checked
+  // at the change and at every animation frame); frames with no drawn path (blank) or with
+  // the paths not matching the shown day (stale).
+  B.watchPlay = function (spec) {
+    var root = engineRoot();
+    var rec = (B.play = { steps: [], frames: 0, blank: 0, stale: 0, done: false });
+    var last = root.getAttribute("data-date"), cur = null;
+    function want(day) {
+      var h = spec.byDay[day];
+      return h ? { kind: "ours", holders: h, count: spec.count, day: day } : null;
+    }
+    function check(t) {
+      var d = root.getAttribute("data-date");
+      if (d !== last) { last = d; cur = { day: d, change: t, match: null }; rec.steps.push(cur); }
+      var w = want(d);
+      if (cur && cur.match === null && w && read(w).match) cur.match = t;
+    }
+    var observer = new MutationObserver(function () { check(now()); });
+    observer.observe(root, { attributes: true, attributeFilter: ["data-date"] });
+    function frame() {
+      if (rec.done) return;
+      var t = now(), w = want(last), state = read(w || { kind: "ours", holders: {}, count: 0 });
+      rec.frames++;
+      if (state.painted === 0) rec.blank++;
+      if (w && !state.match) rec.stale++;
+      check(t);
+      requestAnimationFrame(frame);
+    }
+    requestAnimationFrame(frame);
+    B.stopPlay = function () { rec.done = true; observer.disconnect(); return rec; };
+  };
   if (window.__benchFirst) B.watchFirst(window.__benchFirst);
 })();

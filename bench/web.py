@@ -187,7 +187,7 @@ def first_paint(browser, url: str, claims, kind: str, view: str, iso: str, *, na
 
 
 def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: list[int], *,
-          follow: bool, timeout: float = 20) -> dict:
+          follow: bool, timeout: float = 20, play_steps: int = 0) -> dict:
     """Press ArrowRight (+1) / ArrowLeft (-1) on the focused date slider, one step at a time.
 
     ``url`` from ``tests.conftest.streamlit_server`` carries the server's PID: its CPU time
@@ -243,11 +243,56 @@ def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: li
             steps.append(step)
         # The server's own CPU time (not the browser's, which shares the machine) per step.
         server_cpu = (cpu_seconds(pid) - cpu_start) / len(moves) if pid and moves else None
+        played = play(page, claims, view, days, index, pid, steps=play_steps) \
+            if kind == "ours" and play_steps else None
         after = page.evaluate("kind => window.__bench.view(kind)", kind)
         return {"kind": kind, "view": view, "start": start, "steps": steps, "view_before": before,
-                "server_cpu_s_per_step": server_cpu,
+                "server_cpu_s_per_step": server_cpu, "play": played,
                 "view_after": after, "zoom_pan_kept": _same_view(before, after),
                 "outside_requests": outside, "js_errors": errors}
+
+
+def play(page, claims, view: str, days: list[str], index: int, pid, *, steps: int,
+         timeout: float = 60) -> dict:
+    """Ours: press the map's own Play button, let ``steps`` days go by, press Pause.
+
+    Per step (the engine moves the date itself, about every 90 ms): from the root's
+    ``data-date`` change to the first moment the paths carry that day's holders (0 when the
+    map is repainted before the date is shown); blank and stale frames; the server's CPU per
+    played day (Python hears of the date every 10 steps and on pause).
+    """
+    if index >= len(days) - steps - 2:
+        index = 0
+    by_day = {d: resolve_holders(claims, view, d) for d in days[index:index + steps + 15]}
+    count = len(next(iter(by_day.values())))
+    page.evaluate("s => window.__bench.watchPlay(s)", {"byDay": by_day, "count": count})
+    cpu_start = cpu_seconds(pid) if pid else None
+    controls = page.locator(".cm-root")
+    t0 = time.monotonic()
+    controls.get_by_role("button", name="Play").click()
+    page.wait_for_function("n => window.__bench.play.steps.length >= n", arg=steps,
+                           timeout=timeout * 1000, polling=50)
+    controls.get_by_role("button", name="Pause").click()
+    wall = time.monotonic() - t0
+    wait_idle(page, "ours")
+    rec = page.evaluate("() => window.__bench.stopPlay()")
+    cpu = cpu_seconds(pid) - cpu_start if pid else None
+    shown = [s for s in rec["steps"] if s["day"] in by_day]
+    latency = [s["match"] - s["change"] if s["match"] is not None else None for s in shown]
+    changes = [s["change"] for s in shown]
+    return {"steps": len(rec["steps"]), "checked": len(shown),
+            "unmatched": sum(1 for x in latency if x is None),
+            "paint_ms": percentiles(latency),
+            "interval_ms": percentiles([b - a for a, b in zip(changes, changes[1:])]),
+            "frames": rec["frames"], "blank_frames": rec["blank"], "stale_frames": rec["stale"],
+            "wall_s": wall, "server_cpu_ms_per_day": None if cpu is None else cpu / len(rec["steps"]) * 1000,
+            "server_cpu_s": cpu}
+
+
+def resolve_holders(claims, view: str, iso: str) -> dict:
+    from dashboard.control import resolve
+
+    return resolve(claims, view=view, on=iso).holders()
 
 
 def _same_view(a, b) -> bool:
@@ -275,7 +320,8 @@ def summarise(run: dict) -> dict:
            else run["server_cpu_s_per_step"] * 1000,
            "bytes_per_step": percentiles([s["bytes"]["total_bytes"] for s in steps]),
            "map_args_resent": sum(s["bytes"]["map_args_sent"] for s in steps),
-           "cached_refs_per_step": percentiles([s["bytes"]["cached_refs"] for s in steps])}
+           "cached_refs_per_step": percentiles([s["bytes"]["cached_refs"] for s in steps]),
+           "play": run.get("play")}
     if any(s.get("dom_ms") is not None for s in steps):
         out["dom_ms"] = percentiles([s["dom_ms"] for s in steps])
     if any(s.get("sent_ms") is not None for s in steps):
@@ -297,7 +343,7 @@ def moves_for(n: int) -> list[int]:
 
 
 def run_target(browser, *, name: str, claims_path: Path, kind: str, view: str, start: str, steps: int,
-               warm_repeats: int, log=print) -> dict:
+               warm_repeats: int, play_steps: int = 0, log=print) -> dict:
     from dashboard.claims import read_claims
 
     claims = read_claims(claims_path)
@@ -323,7 +369,8 @@ def run_target(browser, *, name: str, claims_path: Path, kind: str, view: str, s
         log(f"  {name}/{kind}: first paint cold {cold['map']:.2f} s, new visitor "
             f"{result['first_visitor']['map']:.2f} s, warm {result['first_warm']['map']:.2f} s; "
             f"scrubbing {steps} steps")
-        run = scrub(browser, url, claims, kind, view, start, moves_for(steps), follow=kind == "ours")
+        run = scrub(browser, url, claims, kind, view, start, moves_for(steps), follow=kind == "ours",
+                    play_steps=play_steps)
         result["scrub"] = run
         result["summary"] = summarise(run)
         s = result["summary"]
@@ -331,7 +378,98 @@ def run_target(browser, *, name: str, claims_path: Path, kind: str, view: str, s
         log(f"  {name}/{kind}: map p50 {s['map_ms']['p50']:.0f} ms p95 {s['map_ms']['p95']:.0f} ms, "
             f"blank frames {s['blank_frames']}, zoom kept {s['zoom_pan_kept']}, server CPU per step "
             + ("-" if cpu is None else f"{cpu:.0f} ms"))
+        if s.get("play"):
+            pl = s["play"]
+            log(f"  {name}/{kind}: play {pl['steps']} days, paint after the date p95 "
+                f"{pl['paint_ms']['p95']} ms, blank {pl['blank_frames']}, stale {pl['stale_frames']}, "
+                f"server CPU per day {pl['server_cpu_ms_per_day']:.0f} ms")
     return result
+
+
+# -- the published site ----------------------------------------------------------------------------
+
+@contextmanager
+def static_server(folder: Path):
+    """``python -m http.server`` on 127.0.0.1 serving ``folder``; stopped by its own PID."""
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                             "--directory", str(folder)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/index.html", timeout=1).read(1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except Exception:  # noqa: BLE001
+            proc.kill()
+
+
+def published_site(browser, *, name: str, claims_path: Path, view: str, start: str, repeats: int,
+                   log=print) -> dict:
+    """``python -m dashboard publish`` of the claims, served by ``python -m http.server``:
+    first paint (navigation -> the map coloured as expected) with an empty browser cache and
+    warm (same browser, again), and the site's bytes (on disk and over the wire)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from dashboard.claims import read_claims
+
+    claims = read_claims(claims_path)
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        folder = Path(tmp) / "site"
+        t0 = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "dashboard", "publish", "-o", str(folder),
+                               "--claims", str(claims_path)], cwd=ROOT, capture_output=True, text=True,
+                              check=False)
+        if done.returncode:
+            raise SystemExit(f"publish failed:\n{done.stderr[-2000:]}")
+        publish_s = time.monotonic() - t0
+        files = {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file()}
+        want = spec(claims, "ours", view, start, timeout=30)
+        cold, warm = [], []
+        with static_server(folder) as url:
+            target = f"{url}/index.html#view={view}&date={start}"
+            for _ in range(repeats):
+                with page_for(browser, first=want) as (page, wire, outside, errors):
+                    for i in range(2):
+                        mark = wire.mark()
+                        if i:
+                            page.goto("about:blank")
+                            mark = wire.mark()
+                        page.goto(target, wait_until="commit")
+                        page.wait_for_function("() => window.__bench && window.__bench.first"
+                                               " && window.__bench.first.map", timeout=30_000, polling=20)
+                        page.wait_for_load_state("load")
+                        rec = page.evaluate("() => ({...window.__bench.first, origin: performance.timeOrigin})")
+                        one = {k: (rec[k] - rec["origin"]) / 1000 if rec.get(k) else None
+                               for k in ("shell", "iframe", "inner", "ready", "map")}
+                        one["bytes"] = wire.since(mark)
+                        one["outside_requests"], one["js_errors"] = list(outside), list(errors)
+                        (warm if i else cold).append(one)
+    mid = lambda runs: sorted(runs, key=lambda r: r["map"])[len(runs) // 2]  # noqa: E731
+    out = {"target": name, "districts": len(claims.districts), "claims": len(claims.claims),
+           "publish_s": publish_s, "files": files, "bytes_on_disk": sum(files.values()),
+           "first_cold_all": cold, "first_warm_all": warm, "first_cold": mid(cold), "first_warm": mid(warm),
+           "bytes_over_wire_first": mid(cold)["bytes"]["http_bytes"]}
+    log(f"  site/{name}: {out['bytes_on_disk'] / 1e6:.2f} MB; first paint empty cache "
+        f"{out['first_cold']['map']:.2f} s, warm {out['first_warm']['map']:.2f} s")
+    return out
 
 
 def chromium_version() -> str:
