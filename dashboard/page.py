@@ -26,7 +26,6 @@ from .problems import ClaimsError, Problem
 from .voices import holder_name, who_says_what
 
 BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
-DISPUTED = encoding.DISPUTED
 COUNTRY_NAMES = {"AF": "Afghanistan"}
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
 CHART_WINDOW_DAYS = 42  # the detail chart's default span: the busiest six weeks
