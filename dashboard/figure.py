@@ -134,10 +134,10 @@ def holder_styles(claims: ClaimSet) -> dict[str, dict]:
                        "label": side.label if short == side.label else f"{side.label} ({short})"}
     styles[CONTESTED] = {"facecolor": CONTESTED_FILL, "hatch": "///", "hatchcolor": CONTESTED_HATCH,
                          "linestyle": "-", "short": "Contested",
-                         "label": "Contested (claims disagree, or fighting claimed)"}
+                         "label": "Contested (fighting claimed)"}
     if DISPUTED in claims.holders:
         styles[DISPUTED] = {"facecolor": DISPUTED_FILL, "hatch": "xx", "hatchcolor": DISPUTED_HATCH,
-                            "linestyle": "-", "short": "Disputed", "label": "Disputed"}
+                            "linestyle": "-", "short": "Disputed", "label": "Disputed (the voices disagree)"}
     styles[UNKNOWN] = {"facecolor": _on_white(UNKNOWN_COLOR, 0.6), "hatch": "",
                        "hatchcolor": EDGE, "linestyle": "--", "short": "No claim yet",
                        "label": "No claim yet"}

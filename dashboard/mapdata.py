@@ -52,12 +52,9 @@ def view_label(claims: ClaimSet, view: str) -> str:
 
 def holder_labels(claims: ClaimSet) -> dict[str, str]:
     """Holder id -> what the legend and tooltips call it."""
-    disputed = DISPUTED in claims.holders
     labels = {sid: s.label for sid, s in claims.sides.items()}
-    labels[CONTESTED] = "Contested (fighting claimed)" if disputed else \
-        "Contested (claims disagree, or fighting claimed)"
-    if disputed:
-        labels[DISPUTED] = "Disputed (the voices disagree)"
+    labels[CONTESTED] = "Contested (fighting claimed)"
+    labels[DISPUTED] = "Disputed (the voices disagree)"
     labels[UNKNOWN] = "No claim yet"
     return {h: labels.get(h, h) for h in claims.holders}
 
