@@ -179,7 +179,7 @@ def _holders_by_day(claims: ClaimSet, view: str, days: list[dt.date], pcodes: li
         frame = frame.reindex(frame.index.union(pd.Index(days))).ffill().reindex(days)
     else:  # a side the file does not have: nobody speaks for it
         frame = pd.DataFrame(index=pd.Index(days))
-    frame = frame.reindex(columns=pcodes)
+    frame = frame.reindex(columns=pcodes).astype(object)
     for pcode in pcodes:
         frame[pcode] = frame[pcode].fillna(UNKNOWN) if pcode in present else ABSENT
     return frame
