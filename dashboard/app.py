@@ -110,6 +110,7 @@ with left:
 st.query_params.from_dict({k: v for k, v in {"view": view, "date": date,
                                              "district": st.session_state.district}.items() if v})
 snapshot = resolve(claims, view=view, on=date)
+page.earlier_version_sidebar(loaded, claims, view=view, on=date)
 
 with right:
     st.subheader(f"{view_label(claims, view)}, {page.day_label(date)}")

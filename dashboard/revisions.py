@@ -31,7 +31,7 @@ class Revision:
 
 def _git(args: list[str], cwd: Path) -> bytes:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=TIMEOUT,
+        done = subprocess.run(["git", *args], check=False, cwd=cwd, capture_output=True, timeout=TIMEOUT,
                               stdin=subprocess.DEVNULL)
     except FileNotFoundError:
         raise RevisionError("git is not installed") from None

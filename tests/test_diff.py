@@ -11,13 +11,12 @@ import subprocess
 import pytest
 
 from dashboard import cli
-from dashboard.diff import (ABSENT, ClaimChange, EntryChange, claim_fields_changed, compare, markdown, plain,
-                            to_markdown, to_text)
 from dashboard.claims import Source
+from dashboard.diff import (ABSENT, EntryChange, claim_fields_changed, compare, markdown, plain, to_markdown,
+                            to_text)
 from dashboard.testing import tiny_claims
 from tests.conftest import ROOT
 
-D = dt.date
 BASE = [("2021-09-03", "red", "red", ["North", "South"]),
         ("2021-09-05", "blue", "blue", ["North"])]
 
@@ -270,7 +269,7 @@ def test_diff_git_compares_with_a_revision(two_files, tmp_path, capsys, monkeypa
     git(repo, "commit", "-qam", "broken")
     shutil.copy(old, repo / "data" / "claims.yaml")
     assert cli.main(["diff", "--git", "HEAD", "claims.yaml"]) == 1
-    assert re.search(r"^claims\.yaml@HEAD:\d+: unknown field 'qoute'", capsys.readouterr().out, re.M)
+    assert re.search(r"^claims\.yaml@HEAD:\d+: unknown field 'qoute'", capsys.readouterr().out, re.MULTILINE)
     # A revision that does not exist, or that looks like an option.
     assert cli.main(["diff", "--git", "nope", "claims.yaml"]) == 1
     assert "invalid object name 'nope'" in capsys.readouterr().err
@@ -280,7 +279,7 @@ def test_diff_git_compares_with_a_revision(two_files, tmp_path, capsys, monkeypa
 
 def test_diff_git_outside_a_repository(two_files, capsys, tmp_path):
     old, _, _ = two_files
-    if subprocess.run(["git", "rev-parse"], cwd=tmp_path, capture_output=True).returncode == 0:
+    if subprocess.run(["git", "rev-parse"], check=False, cwd=tmp_path, capture_output=True).returncode == 0:
         pytest.skip("the temporary folder is inside a git repository")
     assert cli.main(["diff", "--git", "HEAD", str(old)]) == 1
     assert "is not in a git repository" in capsys.readouterr().err
