@@ -325,7 +325,7 @@ def national_file(n: int) -> Path:
     from bench.core import yaml_file
     from dashboard import boundaries
 
-    return yaml_file(n, list(boundaries.load_all_districts(download=False)["pcode"]))
+    return yaml_file(n, list(boundaries.load_region("AF")["pcode"]))
 
 
 def start_day(claims, offset_days: int) -> str:

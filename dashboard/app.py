@@ -103,8 +103,8 @@ with right:
 with left:
     district_map(page.map_page(claims.digest, basemap, claims, districts), view_key="view",
                  date_key="date", select=st.session_state.district, key="map", height=560)
-    st.caption(f"[{ATTRIBUTION}]({ATTRIBUTION_URL}). Hatched: contested (the claims disagree, or "
-               "fighting is claimed). Dashed grey: no claim yet.")
+    st.caption(f"[{ATTRIBUTION}]({ATTRIBUTION_URL}). Hatched: contested (fighting is claimed). "
+               "Disputed (combined view): the voices disagree. Dashed grey: no claim yet.")
 
 # The URL first: it should follow the slider as soon as possible, not after the chart.
 st.query_params.from_dict({k: v for k, v in {"view": view, "date": date,

@@ -9,32 +9,47 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 from urllib.parse import urlsplit
 
 import fastjsonschema
 import jsonschema
-import yaml
 
 from .gazetteer import Gazetteer
 from .problems import ClaimsError, Problem
+from .problems import shorten as _short
+from .yamlnodes import NONE, read_located
 
 FORMAT_VERSION = 1
 MAX_BYTES = 5_000_000  # a hand-kept file of ~10,000 claims is ~3 MB
 MAX_DEPTH = 20
 MAX_CLAIMS = 200_000
+# Each claim counts once per district it covers ('all' counts every district of the region):
+# what resolution and the map cost grows with. 1,000,000 resolves in a few seconds and a few
+# hundred MB (2,500 country-wide 'all' claims, or 10,000 claims of 100 districts).
+MAX_CLAIM_DISTRICTS = 1_000_000
+MAX_SUGGESTIONS = 100  # "did you mean" searches per file; past that, problems come without one
 EARLIEST = dt.datetime(1900, 1, 1)
 INDEPENDENT = "independent"
-CONTESTED = "contested"
+CONTESTED = "contested"  # claimed: fighting for the district, or neither side holds it
+DISPUTED = "disputed"  # combined view only: the voices' latest claims disagree
 UNKNOWN = "unknown"
-RESERVED_IDS = {INDEPENDENT, CONTESTED, UNKNOWN, "combined", "all"}
+RESERVED_IDS = {INDEPENDENT, CONTESTED, DISPUTED, UNKNOWN, "combined", "all"}
 CONFIDENCE = ("high", "medium", "low")
+# What kind of voice a source is (docs/methodology.md, "Kinds of source"): a party's office or
+# spokesman, a relay of a party's material, a news outlet, a witness, an analyst, an advocate.
+SOURCE_KINDS = ("official", "spokesman", "relay", "wire", "media", "local-media", "eyewitness",
+                "analyst", "ngo", "advocacy")
+# How precisely a claim's date is known, after ACLED's time precision codes 1-3.
+DATE_PRECISION = ("day", "approximate", "week", "month")
 
-_ID = r"^[a-z0-9][a-z0-9._-]*$"
+_ID = r"^[a-z0-9][a-z0-9._-]*\Z"  # \Z, not $: "k1\n" is no id
 _TEXT = {"type": "string", "minLength": 1, "maxLength": 2000}
 _URL = {"type": "string", "maxLength": 2000}
 _NAMES = {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 1000}
@@ -62,7 +77,7 @@ SCHEMA = {
                 "required": ["label", "color"],
                 "additionalProperties": False,
                 "properties": {"label": {**_TEXT, "maxLength": 200},
-                               "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}},
+                               "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}\\Z"}},
             },
         },
         "sources": {
@@ -74,7 +89,8 @@ SCHEMA = {
                 "required": ["name", "side"],
                 "additionalProperties": False,
                 "properties": {"name": {**_TEXT, "maxLength": 300}, "side": {"type": "string"},
-                               "url": _URL, "note": _TEXT},
+                               "url": _URL, "note": _TEXT,
+                               "kind": {"enum": list(SOURCE_KINDS)}, "leaning": _TEXT},
             },
         },
         "claims": {
@@ -99,6 +115,7 @@ SCHEMA = {
                     "note": _TEXT,
                     "date_note": _TEXT,
                     "confidence": {"enum": list(CONFIDENCE)},
+                    "date_precision": {"enum": list(DATE_PRECISION)},
                 },
             },
         },
@@ -117,12 +134,18 @@ class Side:
 
 @dataclass(frozen=True)
 class Source:
-    """Whose word a claim is; ``side`` is a side id or ``independent``."""
+    """Whose word a claim is; ``side`` is a side id or ``independent``.
+
+    ``kind`` is one of :data:`SOURCE_KINDS` (what kind of voice), ``leaning`` a short note on
+    an outlet's or person's known leaning.
+    """
 
     id: str
     name: str
     side: str
     url: str | None = None
+    kind: str | None = None
+    leaning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +170,7 @@ class Claim:
     note: str | None = None
     date_note: str | None = None
     confidence: str | None = None
+    date_precision: str | None = None  # one of DATE_PRECISION; None: not stated (a day)
     places: tuple[str, ...] = ()
     named: str = ""  # the districts as the file names them, for display
 
@@ -178,19 +202,18 @@ class ClaimSet:
 
     @property
     def holders(self) -> list[str]:
-        """Every value a district's holder can take."""
-        return [*self.sides, CONTESTED, UNKNOWN]
+        """Every value a district's holder can take: each side, ``contested`` (claimed
+        fighting), ``disputed`` (the combined view's voices disagree), ``unknown``."""
+        return [*self.sides, CONTESTED, DISPUTED, UNKNOWN]
 
     def claim(self, claim_id: str) -> Claim:
         return self._by_id[claim_id]
 
-    @property
+    @functools.cached_property
     def _by_id(self) -> dict[str, Claim]:
-        cache = self.__dict__.get("_by_id_cache")
-        if cache is None:
-            cache = {c.id: c for c in self.claims}
-            object.__setattr__(self, "_by_id_cache", cache)
-        return cache
+        # cached_property stores into the instance's __dict__ itself: no __setattr__, so a
+        # frozen dataclass can have it.
+        return {c.id: c for c in self.claims}
 
     def summary(self) -> str:
         """One line: claims, sources, districts, date range."""
@@ -226,14 +249,116 @@ def read_claims(path, *, gazetteer_for: GazetteerFor | None = None) -> ClaimSet:
         If the boundary data cannot be found.
     """
     shown = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ClaimsError([Problem(shown, 1, "unreadable", f"cannot read file: {exc.strerror}")])
-    claims, problems = check_claims(data, path=shown, gazetteer_for=gazetteer_for)
+    claims, problems = check_claims(read_limited(path), path=shown, gazetteer_for=gazetteer_for)
     if problems:
         raise ClaimsError(problems)
     return claims
+
+
+def claim_count_drop(before: ClaimSet | None, after: ClaimSet, *, ratio: float = 0.5,
+                     at_least: int = 10) -> str | None:
+    """A warning when a claims file, still valid, has lost most of its claims since ``before``.
+
+    A save caught half-way can be a valid file holding only the first claims; the page can
+    show this beside the data so that nobody takes the prefix for the whole.
+
+    Parameters
+    ----------
+    before : ClaimSet or None
+        The last good claims shown from the same file (None: nothing to compare).
+    after : ClaimSet
+        The claims just read.
+    ratio : float
+        Warn when fewer than ``ratio`` times as many claims remain.
+    at_least : int
+        Files of fewer claims than this are never warned about.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> many = tiny_claims([("2021-09-03", "red", "red", ["North"])] * 86)
+    >>> few = tiny_claims([("2021-09-03", "red", "red", ["North"])] * 23)
+    >>> print(claim_count_drop(many, few))
+    claims.yaml now has 23 claims, down from 86: if it is being saved, this may be part of it (save atomically: see the README)
+    >>> claim_count_drop(few, many) is None
+    True
+    """
+    if before is None or len(before.claims) < at_least or len(after.claims) >= ratio * len(before.claims):
+        return None
+    return (f"{after.path} now has {len(after.claims)} claims, down from {len(before.claims)}: if it "
+            "is being saved, this may be part of it (save atomically: see the README)")
+
+
+def read_limited(path, *, limit: int | None = None) -> bytes:
+    """The bytes of a claims file, reading at most ``limit`` + 1 of them, never blocking.
+
+    Only a regular file or a device such as ``/dev/null`` is read; a FIFO, a socket or a
+    folder is refused without waiting for a writer. A file over the limit is refused without
+    reading it all (``/dev/zero`` included).
+
+    Parameters
+    ----------
+    path : str or Path
+    limit : int, optional
+        Bytes allowed; :data:`MAX_BYTES` by default.
+
+    Raises
+    ------
+    ClaimsError
+        ``unreadable`` or ``too-large``, at line 1.
+
+    Examples
+    --------
+    >>> read_limited("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    dashboard.problems.ClaimsError: /dev/zero:1: the file is over 5 MB; the limit is 5 MB
+    """
+    limit = MAX_BYTES if limit is None else limit
+    shown = str(path)
+
+    def refuse(code: str, message: str) -> ClaimsError:
+        return ClaimsError([Problem(shown, 1, code, message)])
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise refuse("unreadable", f"cannot read file: {exc.strerror}") from None
+    try:
+        status = os.fstat(fd)
+        mode = status.st_mode
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a pipe (FIFO)" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else None)
+        if kind:
+            raise refuse("unreadable", f"cannot read file: it is {kind}, not a regular file")
+        if stat.S_ISREG(mode) and status.st_size > limit:
+            raise refuse("too-large", _too_large(status.st_size, limit))
+        chunks, got = [], 0
+        while got <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    except BlockingIOError:  # a terminal or device with nothing to give now: never wait
+        raise refuse("unreadable", "cannot read file: nothing to read without waiting") from None
+    except OSError as exc:
+        raise refuse("unreadable", f"cannot read file: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if got > limit:
+        raise refuse("too-large", _too_large(None, limit))
+    return b"".join(chunks)
+
+
+def _too_large(size: int | None, limit: int) -> str:
+    if size is None:
+        return f"the file is over {limit / 1e6:.0f} MB; the limit is {limit / 1e6:.0f} MB"
+    return f"the file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB"
 
 
 def check_claims(data: bytes, *, path: str = "claims.yaml",
@@ -262,9 +387,12 @@ def check_claims(data: bytes, *, path: str = "claims.yaml",
         gazetteer_for = boundary_gazetteer()
     checker = _Checker(path, gazetteer_for)
     claims = checker.run(data)
-    problems = sorted(set(checker.problems))
+    problems = sorted(set(checker.problems), key=Problem.sort_key)  # faster than dataclass order
     return (None if problems else claims), problems
 
+
+# ASCII digits only: re's \d would take Arabic-Indic or full-width digits too.
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?")
 
 _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 _CLAIM_VALIDATOR = jsonschema.Draft202012Validator(SCHEMA["properties"]["claims"]["items"])
@@ -279,9 +407,20 @@ class _Checker:
         self.gazetteer_for = gazetteer_for
         self.problems: list[Problem] = []
         self.lines: dict[tuple, int] = {}
+        self.suggestions = 0  # "did you mean" searches asked for
+        self.covered = 0  # districts covered by the claims so far, each claim counted apiece
 
     def problem(self, line: int, code: str, message: str, hint: str | None = None):
         self.problems.append(Problem(self.path, line, code, message, hint))
+
+    def suggest(self, find: Callable[[], str | None]) -> str | None:
+        """``find()``, a "did you mean" hint, for the first :data:`MAX_SUGGESTIONS` asks only.
+
+        A search costs up to a few milliseconds (every name of a country); a file of many
+        thousand unknown names must not take minutes.
+        """
+        self.suggestions += 1
+        return find() if self.suggestions <= MAX_SUGGESTIONS else None
 
     def line(self, *where) -> int:
         """The line of the nearest node on the path ``where`` (or of its parent)."""
@@ -292,33 +431,25 @@ class _Checker:
 
     # -- bytes -> YAML nodes -> plain data -------------------------------------------------
     def run(self, data: bytes) -> ClaimSet | None:
+        claims = self.check(data)
+        if self.suggestions > MAX_SUGGESTIONS:
+            self.problem(1, "too-many-problems", f"{self.suggestions:,} names not found; "
+                         f"'did you mean' suggestions are given for the first {MAX_SUGGESTIONS} only")
+        return claims
+
+    def check(self, data: bytes) -> ClaimSet | None:
         digest = hashlib.sha256(data).hexdigest()
         text = self.decode(data)
         if text is None:
             return None
-        try:
-            value = self.read(text)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else 1
-            what = exc.problem or "invalid YAML"
-            if "nesting depth" in what:  # libyaml's own limit, far beyond ours
-                self.problem(line, "too-deep", "the YAML is nested too deeply to read")
-                return None
-            hint = "indent with spaces, not tabs" if "\\t" in what or "tab" in what else None
-            self.problem(line, "yaml-syntax", f"YAML syntax error: {what}", hint)
-            return None
-        except yaml.reader.ReaderError as exc:
-            line = text[: exc.position].count("\n") + 1
-            self.problem(line, "yaml-syntax", f"character {exc.character!r} is not allowed in YAML",
-                         "remove the control character")
-            return None
-        except yaml.YAMLError as exc:
-            self.problem(1, "yaml-syntax", f"YAML error: {_short(exc, 200)}")
-            return None
+        located = read_located(text, max_depth=MAX_DEPTH)
+        self.lines = located.lines
+        for line, code, message, hint in located.problems:
+            self.problem(line, code, message, hint)
+        value = located.value
         if self.problems:
             return None
-        if value is _NONE:
+        if value is NONE:
             self.problem(1, "empty", "the file is empty; a claims file starts with 'version: 1'")
             return None
         if not isinstance(value, dict):
@@ -329,85 +460,16 @@ class _Checker:
         self.check_schema(value)
         return self.check_meaning(value, digest)
 
-    def read(self, text: str) -> Any:
-        """Plain data from the parser's events, recording each value's line in ``self.lines``.
-
-        One pass over libyaml's events (in C), with no node tree: a 5 MB file takes about a
-        second. Aliases (*name) are refused on their own line and never expanded, so a
-        "billion laughs" costs nothing; nesting deeper than the limit stops the reading.
-        """
-        root: Any = _NONE
-        stack: list[list] = []  # [container, where, pending key] per open collection
-        documents = 0
-        for event in yaml.parse(text, Loader=_LOADER):
-            kind = type(event)
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    self.problem(event.start_mark.line + 1, "yaml-syntax",
-                                 "YAML syntax error: a second document ('---'); a claims file is one")
-                    return _NONE
-                continue
-            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                stack.pop()
-                continue
-            if kind not in (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
-                            yaml.SequenceStartEvent):
-                continue
-            line = event.start_mark.line + 1
-            if kind is yaml.AliasEvent:
-                self.problem(line, "yaml-alias", "YAML aliases (*name) are not allowed")
-                value = None
-            elif kind is yaml.ScalarEvent:
-                value = _scalar(event)
-            else:
-                if len(stack) > MAX_DEPTH:
-                    self.problem(line, "too-deep", f"nested more than {MAX_DEPTH} levels")
-                    return _NONE
-                value = {} if kind is yaml.MappingStartEvent else []
-            where = None  # None: the value is read but kept nowhere
-            if not stack:
-                root, where = value, ()
-            else:
-                frame = stack[-1]
-                container, parent, key = frame
-                if isinstance(container, list):
-                    where = (*parent, len(container))
-                    container.append(value)
-                elif key is _NONE:  # this event is a key
-                    if kind is not yaml.ScalarEvent or value is None:
-                        self.problem(line, "wrong-type", "a key must be plain text")
-                        frame[2] = _SKIP
-                    else:
-                        key = str(value)
-                        if key in container:
-                            first = self.lines.get((*parent, key), "?")
-                            self.problem(line, "duplicate-key",
-                                         f"duplicate key '{_short(key)}' (first at line {first})")
-                            frame[2] = _SKIP
-                        else:
-                            self.lines[(*parent, key)] = line
-                            frame[2] = key
-                        if kind is yaml.ScalarEvent:
-                            continue
-                else:  # this event is the value of the pending key
-                    frame[2] = _NONE
-                    if key is not _SKIP:
-                        container[key] = value
-                        where = (*parent, key)
-            if where is not None and where not in self.lines:
-                self.lines[where] = line
-            if kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
-                stack.append([value, where if where is not None else ("<skipped>",), _NONE])
-        return root
-
     def decode(self, data: bytes) -> str | None:
         if not data.strip():
             self.problem(1, "empty", "the file is empty; a claims file starts with 'version: 1'")
             return None
         if len(data) > MAX_BYTES:
-            self.problem(1, "too-large", f"the file is {len(data) / 1e6:.1f} MB; the limit is "
-                         f"{MAX_BYTES / 1e6:.0f} MB")
+            self.problem(1, "too-large", _too_large(len(data), MAX_BYTES))
+            return None
+        wide = _wide_encoding(data)
+        if wide:
+            self.problem(1, "encoding", f"the file is {wide} text, not UTF-8", "save the file as UTF-8")
             return None
         if b"\0" in data[:8192]:
             self.problem(1, "binary", "this is a binary file, not YAML text")
@@ -432,6 +494,9 @@ class _Checker:
         # jsonschema explains the bad ones, every error of each.
         for error in _VALIDATOR.iter_errors({**value, "claims": []}):
             self.schema_problem(error)
+        if not claims:
+            self.problem(self.line("claims"), "empty-value", "claims must not be empty",
+                         "a claims file needs at least one claim")
         if len(claims) > MAX_CLAIMS:
             self.problem(self.line("claims"), "too-long",
                          f"claims is too long ({len(claims)} items; at most {MAX_CLAIMS})")
@@ -450,13 +515,14 @@ class _Checker:
         if kind == "additionalProperties":
             allowed = list(error.schema.get("properties", {}))
             for extra in sorted(set(error.instance) - set(allowed)):
-                hint = _did_you_mean(extra, allowed)
+                hint = self.suggest(lambda: _did_you_mean(extra, allowed))
                 self.problem(self.line(*where, extra), "unknown-field",
                              f"unknown field '{_short(extra)}'{_in(field_name)}", hint)
         elif kind == "required":
-            missing = re.findall(r"'([^']+)' is a required property", error.message)
-            self.problem(line, "missing-field",
-                         f"missing field '{missing[0] if missing else '?'}'{_in(field_name)}")
+            # Named from the data, not from the error's English message: jsonschema gives one
+            # error per missing field, and each reports them all (the repeats are merged).
+            for name in [n for n in error.validator_value if n not in error.instance]:
+                self.problem(line, "missing-field", f"missing field '{_short(name)}'{_in(field_name)}")
         elif kind == "type":
             expected = error.validator_value
             expected = " or ".join(expected) if isinstance(expected, list) else expected
@@ -469,7 +535,8 @@ class _Checker:
         elif kind == "enum":
             self.problem(line, "bad-value", f"{field_name} must be one of "
                          f"{', '.join(map(str, error.validator_value))}, not '{_short(error.instance)}'",
-                         _did_you_mean(str(error.instance), [str(v) for v in error.validator_value]))
+                         self.suggest(lambda: _did_you_mean(str(error.instance),
+                                                            list(map(str, error.validator_value)))))
         elif kind == "pattern" and where and where[-1] == "color":
             self.problem(line, "bad-color", f"color must be like '#1f77b4', not '{_short(error.instance)}'")
         elif kind == "pattern":
@@ -491,7 +558,10 @@ class _Checker:
     # -- meaning -------------------------------------------------------------------------------
     def check_meaning(self, doc: dict, digest: str) -> ClaimSet | None:
         version = doc.get("version")
-        if isinstance(version, int) and version != FORMAT_VERSION:
+        if isinstance(version, float) and version.is_integer():  # 2.0 is no format version
+            self.problem(self.line("version"), "bad-version",
+                         f"version must be the whole number {FORMAT_VERSION}, not {_short(version)}")
+        elif isinstance(version, int) and version != FORMAT_VERSION:
             self.problem(self.line("version"), "bad-version",
                          f"format version {version} is not supported; this program reads version "
                          f"{FORMAT_VERSION}")
@@ -510,7 +580,7 @@ class _Checker:
         for sid, side in (value or {}).items() if isinstance(value, dict) else ():
             if sid in RESERVED_IDS:
                 self.problem(self.line("sides", sid), "reserved-id",
-                             f"'{sid}' cannot be a side id: it is a reserved word")
+                             f"'{_short(sid)}' cannot be a side id: it is a reserved word")
             elif isinstance(side, dict) and isinstance(side.get("label"), str):
                 sides[sid] = Side(sid, side["label"], str(side.get("color", "#777777")))
         return sides
@@ -523,13 +593,20 @@ class _Checker:
             side = src["side"]
             if side not in sides and side != INDEPENDENT:
                 self.problem(self.line("sources", sid, "side"), "unknown-side",
-                             f"unknown side '{_short(side)}' for source '{sid}'",
-                             _did_you_mean(side, [*sides, INDEPENDENT]))
+                             f"unknown side '{_short(side)}' for source '{_short(sid)}'",
+                             self.suggest(lambda: _did_you_mean(side, [*sides, INDEPENDENT])))
             url = self.url(src.get("url"), ("sources", sid, "url"))
-            sources[sid] = Source(sid, str(src.get("name", sid)), side, url)
+            kind, leaning = src.get("kind"), src.get("leaning")
+            sources[sid] = Source(sid, str(src.get("name", sid)), side, url,
+                                  kind if isinstance(kind, str) else None,
+                                  leaning if isinstance(leaning, str) else None)
         return sources
 
     def gazetteer(self, region) -> Gazetteer | None:
+        if isinstance(region, dict) and "province" in region and "country" in region:
+            self.problem(self.line("region", "country"), "bad-value",
+                         "region has both a province and a country; give one of them")
+            return None
         key = "province" if isinstance(region, dict) and "province" in region else "country"
         if not isinstance(region, dict) or not isinstance(region.get(key), str):
             return None
@@ -573,19 +650,22 @@ class _Checker:
             source = raw.get("source")
             if isinstance(source, str) and source not in sources:
                 self.problem(self.line(*where, "source"), "unknown-source",
-                             f"unknown source '{_short(source)}'", _did_you_mean(source, list(sources)))
+                             f"unknown source '{_short(source)}'",
+                             self.suggest(lambda: _did_you_mean(source, list(sources))))
             via = raw.get("via")
             if isinstance(via, str) and via not in sources:
                 self.problem(self.line(*where, "via"), "unknown-source",
-                             f"unknown source '{_short(via)}' in via", _did_you_mean(via, list(sources)))
+                             f"unknown source '{_short(via)}' in via",
+                             self.suggest(lambda: _did_you_mean(via, list(sources))))
             holder = raw.get("holder")
             if isinstance(holder, str) and holder not in holders:
                 self.problem(self.line(*where, "holder"), "unknown-side",
                              f"unknown holder '{_short(holder)}': a side id or contested",
-                             _did_you_mean(holder, holders))
+                             self.suggest(lambda: _did_you_mean(holder, holders)))
             url = self.url(raw.get("url"), (*where, "url"))
             archived = self.url(raw.get("archived_url"), (*where, "archived_url"))
-            districts = self.districts(raw, where, gazetteer)
+            districts = self.districts(raw, where, gazetteer) if self.within_bound(raw, line, gazetteer) \
+                else None
             if not all(isinstance(raw.get(k), str) for k in ("id", "source", "holder")) \
                     or when is None or districts is None:
                 continue
@@ -598,18 +678,39 @@ class _Checker:
                 id=cid, when=when, source=source, holder=holder, districts=districts, order=i,
                 line=line, via=via if isinstance(via, str) else None, url=url, archived_url=archived,
                 quote=raw.get("quote"), note=raw.get("note"), date_note=raw.get("date_note"),
-                confidence=raw.get("confidence"),
+                confidence=raw.get("confidence"), date_precision=raw.get("date_precision"),
                 places=tuple(map(str, places)) if isinstance(places, list) else (),
                 named=named.strip(),
             ))
         return out
+
+    def within_bound(self, raw: dict, line: int, gazetteer: Gazetteer | None) -> bool:
+        """Count the districts this claim covers; False once all claims cover more than the limit.
+
+        Counted before any district list is built, so a file of country-wide ``all`` claims
+        is refused in the time it takes to read it.
+        """
+        if gazetteer is None or self.covered > MAX_CLAIM_DISTRICTS:
+            return self.covered <= MAX_CLAIM_DISTRICTS
+        named, places = raw.get("districts"), raw.get("places")
+        self.covered += (len(gazetteer.districts) if named == "all"
+                         else len(named) if isinstance(named, list) else 0) \
+            + (len(places) if isinstance(places, list) else 0)
+        if self.covered > MAX_CLAIM_DISTRICTS:
+            self.problem(line, "too-many-districts",
+                         f"the claims cover more than {MAX_CLAIM_DISTRICTS:,} districts in all, "
+                         f"counted claim by claim; this claim passes the limit",
+                         "split the file, or name fewer districts per claim ('all' counts "
+                         f"all {len(gazetteer.districts)} districts of {gazetteer.province})")
+            return False
+        return True
 
     def when(self, value, where) -> dt.datetime | None:
         if value is None:
             return None
         text = str(value).strip()
         line = self.line(*where)
-        match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?", text)
+        match = _DATE.fullmatch(text)
         if not match:
             self.problem(line, "bad-date", f"date '{_short(text, 40)}' is not an ISO date",
                          "write it as 2021-09-05, or 2021-09-05T14:00 with a time")
@@ -660,7 +761,7 @@ class _Checker:
                 self.problem(self.line(*where, "places", j), "unknown-place",
                              f"unknown place '{_short(str(name))}' in {gazetteer.province} "
                              "(places are listed in geodata/places.yaml)",
-                             _hint(gazetteer.suggest_place(str(name))))
+                             self.suggest(lambda: _hint(gazetteer.suggest_place(str(name)))))
                 ok = False
             elif place.district not in chosen:
                 chosen.append(place.district)
@@ -683,44 +784,28 @@ class _Checker:
         elif pcode is None:
             self.problem(self.line(*where), "unknown-district",
                          f"unknown district '{_short(str(name))}' in {gazetteer.province}",
-                         _hint(gazetteer.suggest(str(name))))
+                         self.suggest(lambda: _hint(gazetteer.suggest(str(name)))))
         return pcode
 
 
-# libyaml's parser when PyYAML has it (the wheels do): the pure-Python one needs seconds per MB.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-_NONE = object()  # no value (yet): an empty document, a mapping awaiting its key
-_SKIP = object()  # the value of a key that was refused (duplicate, not text)
-_CONSTRUCT = yaml.constructor.SafeConstructor()
-_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
-
-
-def _scalar(event):
-    """A scalar event's value, typed as YAML 1.1 would type it, dates left as text."""
-    value = event.value
-    if event.style or not event.implicit[0]:
-        tag = event.tag or ""
-        if tag.endswith((":int", ":float", ":bool")):
-            return _construct(tag, value, event)
-        return None if tag.endswith(":null") else value
-    for tag, pattern in _RESOLVERS.get(value[:1] if value else "", []):
-        if pattern.match(value):
-            if tag.endswith(":null"):
-                return None
-            if tag.endswith((":int", ":float", ":bool")):
-                return _construct(tag, value, event)
-            return value  # timestamps stay text: dates are checked by the claims checker
-    return value
-
-
-def _construct(tag, value, event):
-    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
-    try:
-        return _CONSTRUCT.construct_object(node, deep=True)
-    except (ValueError, yaml.YAMLError):
-        return value
+def _wide_encoding(data: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` if the bytes look like text in that encoding (by BOM or NULs)."""
+    for name, boms in (("UTF-32", (b"\xff\xfe\0\0", b"\0\0\xfe\xff")),
+                       ("UTF-16", (b"\xff\xfe", b"\xfe\xff"))):
+        if data.startswith(boms):
+            return name
+    head = data[:4096]
+    if len(head) >= 4 and head.count(b"\0") * 4 >= len(head):
+        for name, width in (("UTF-32", 4), ("UTF-16", 2)):
+            for order in ("le", "be"):
+                try:
+                    text = head[: len(head) // width * width].decode(f"{name.lower()}-{order}")
+                except UnicodeDecodeError:
+                    continue
+                if "\0" not in text and sum(c.isprintable() or c in "\r\n\t" for c in text) \
+                        >= 0.95 * len(text):
+                    return name
+    return None
 
 
 def _field_name(where: tuple) -> str:
@@ -733,8 +818,11 @@ def _in(field_name: str) -> str:
 
 
 def _kind(value) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number", type(None): "empty"}.get(type(value), type(value).__name__)
+    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"),
+                       (int, "a number"), (float, "a number"), (type(None), "empty")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 def _article(expected: str) -> str:
@@ -749,8 +837,3 @@ def _did_you_mean(word: str, choices: list[str]) -> str | None:
 
 def _hint(name: str | None) -> str | None:
     return f"did you mean '{name}'?" if name else None
-
-
-def _short(text, limit: int = 80) -> str:
-    text = str(text).replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -5,8 +5,12 @@ Rules (the contract of ``claims.yaml`` version 1):
 - A claim's view is its source's side (``taliban``, ``nrf``, ...) or ``independent``.
 - Within one view, a claim about a district holds from its date until a later claim in that
   view names the district; on the same date and time, the later one in the file wins.
-- ``combined``: for each district the latest claim of each voice; if they all name the same
-  holder, that holder, else ``contested``.
+- ``combined``: for each district the latest claim of each voice that has one; if they all
+  name the same holder (a side, or ``contested``), that holder, else ``disputed``. So one voice
+  claiming fighting (``contested``) while another claims a side holds the district is
+  ``disputed``: the voices disagree on whether there is fighting at all. ``contested`` in the
+  combined view therefore means every voice in force claims fighting; ``disputed`` is never a
+  claim, only the combined view's word for disagreement.
 - No claim yet: ``unknown``. Every state carries the ids of the claims it rests on.
 
 All claims are compiled once into sorted arrays (a :class:`Ledger`); a snapshot is then one
@@ -23,7 +27,7 @@ from operator import attrgetter
 import numpy as np
 import pandas as pd
 
-from .claims import CONTESTED, INDEPENDENT, UNKNOWN, ClaimSet
+from .claims import DISPUTED, INDEPENDENT, UNKNOWN, ClaimSet
 
 COMBINED = "combined"
 
@@ -85,7 +89,7 @@ def resolve(claims: ClaimSet, *, view: str, on) -> Snapshot:
     >>> resolve(cs, view="red", on="2021-09-04").holders()
     {'XX0101': 'red', 'XX0102': 'red', 'XX0103': 'unknown'}
     >>> resolve(cs, view="combined", on="2021-09-05").holders()["XX0101"]
-    'contested'
+    'disputed'
     """
     return ledger(claims).resolve(view, on)
 
@@ -97,14 +101,16 @@ def timeline(claims: ClaimSet, *, view: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Column ``date`` (datetime.date), then one integer column per holder
-        (each side, ``contested``, ``unknown``).
+        (each side, ``contested``, ``disputed``, ``unknown``).
 
     Examples
     --------
     >>> from dashboard.testing import tiny_claims
     >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North", "South"])])
     >>> timeline(cs, view="red").to_dict("records")
-    [{'date': datetime.date(2021, 9, 3), 'red': 2, 'blue': 0, 'contested': 0, 'unknown': 1}]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'date': datetime.date(2021, 9, 3), 'red': 2, 'blue': 0, 'contested': 0, 'disputed': 0,
+      'unknown': 1}]
     """
     return ledger(claims).timeline(view)
 
@@ -116,7 +122,7 @@ def district_timeline(claims: ClaimSet, *, view: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Column ``date`` (datetime.date), then one column per district, named by P-code,
-        holding its holder's id (a side, ``contested`` or ``unknown``).
+        holding its holder's id (a side, ``contested``, ``disputed`` or ``unknown``).
 
     Examples
     --------
@@ -126,7 +132,7 @@ def district_timeline(claims: ClaimSet, *, view: str) -> pd.DataFrame:
     >>> district_timeline(cs, view="combined")[["date", "XX0101", "XX0102"]].to_dict("records")
     ... # doctest: +NORMALIZE_WHITESPACE
     [{'date': datetime.date(2021, 9, 3), 'XX0101': 'red', 'XX0102': 'unknown'},
-     {'date': datetime.date(2021, 9, 4), 'XX0101': 'contested', 'XX0102': 'unknown'}]
+     {'date': datetime.date(2021, 9, 4), 'XX0101': 'disputed', 'XX0102': 'unknown'}]
     """
     return ledger(claims).district_timeline(view)
 
@@ -191,10 +197,10 @@ class Ledger:
     def __init__(self, claims: ClaimSet):
         self.claims = claims
         self.pcodes = [d.pcode for d in claims.districts]
-        self.holders = claims.holders  # sides..., contested, unknown
+        self.holders = claims.holders  # sides..., contested, disputed, unknown
         self.voices = [*claims.sides, INDEPENDENT]
         unknown = self.holders.index(UNKNOWN)
-        self.unknown, self.contested = unknown, self.holders.index(CONTESTED)
+        self.unknown, self.disputed = unknown, self.holders.index(DISPUTED)
 
         cs = claims.claims
         n = len(cs)
@@ -244,7 +250,9 @@ class Ledger:
             state = holder[src]
             np.maximum(high, np.where(ok, state, -1), out=high)
             np.minimum(low, np.where(ok, state, none), out=low)
-        combined = np.where(low == high, high, self.contested).astype(np.int16)
+        # Agreement (every voice in force names one holder, a side or contested) keeps it;
+        # any disagreement, a side against contested included, is disputed.
+        combined = np.where(low == high, high, self.disputed).astype(np.int16)
         # rest has one column per voice: the claims each voice's state rests on.
         rest = np.stack(columns, axis=1)
         return _View(district, t, combined, rest, len(self.pcodes), presorted=True)
@@ -409,7 +417,7 @@ def what_changed(claims: ClaimSet, *, view: str, on) -> tuple[list, list[Change]
     ...                   ("2021-09-05", "blue", "blue", ["North"])])
     >>> made, changes, before = what_changed(cs, view="combined", on="2021-09-05")
     >>> [c.id for c in made], [(c.district, c.before, c.after) for c in changes], str(before)
-    (['c1'], [('North', 'red', 'contested')], '2021-09-03')
+    (['c1'], [('North', 'red', 'disputed')], '2021-09-03')
     """
     day = as_moment(on).date()
     led = ledger(claims)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, fields
 
 import pandas as pd
 
 from .claims import UNKNOWN, Claim, ClaimSet
 from .control import district_timeline, resolve
+from .problems import printable
 
 ABSENT = "absent"  # a district of one file's region that the other file's region lacks
 
@@ -240,26 +240,16 @@ def _change(run: dict, view: str, pcode: str, name: str, next_day: dt.date | Non
 
 # -- formatting ---------------------------------------------------------------------------------
 
-# Characters a terminal would act on, or that reorder what follows (bidirectional controls).
-_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def plain(text) -> str:
-    """Text for a terminal: control, line-breaking and bidirectional characters escaped.
+    """Text for a terminal: control, line-breaking and bidirectional characters escaped
+    (:func:`dashboard.problems.printable`).
 
     Examples
     --------
     >>> print(plain("red\\x1b[31m\\nnext\\u202e"))
     red\\x1b[31m\\nnext\\u202e
     """
-    out = []
-    for char in str(text):
-        if char in _BIDI or unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs"):
-            out.append(char.encode("unicode_escape", "backslashreplace").decode("ascii")
-                       if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return printable(str(text))
 
 
 _MARKDOWN = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character

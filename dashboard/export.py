@@ -1,11 +1,14 @@
 """Snapshots and timelines as CSV, JSON, GeoJSON and standalone HTML text.
 
-Only text is made here; the command line and the page decide where it goes.
+Only text is made here; the command line and the page decide where it goes. Every CSV is
+written by :func:`csv_text`: a cell that a spreadsheet would run as a formula gets a ``'``
+in front, and a line break inside a value is always quoted, so it never starts a row.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 
 import pandas as pd
@@ -15,6 +18,43 @@ from .control import Snapshot
 from .maps import ATTRIBUTION, build_map, standalone_html
 
 SNAPSHOT_COLUMNS = ["pcode", "district", "holder", "since", "claim_ids", "district_da", "sources"]
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    r"""One CSV cell: a formula prefix neutralised with ``'``; quoted if it holds ``,``, ``"``, CR or LF.
+
+    Examples
+    --------
+    >>> csv_cell("=1+1"), csv_cell("Karimi, spokesman"), csv_cell("a\rb"), csv_cell(7)
+    ("'=1+1", '"Karimi, spokesman"', '"a\rb"', '7')
+    >>> print(csv_cell('\r=HYPERLINK("x")').replace("\r", "<CR>"))
+    "'<CR>=HYPERLINK(""x"")"
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        text = "'" + text
+    if any(c in text for c in ',"\r\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A frame as CSV text (header, then one line per row, LF line ends), cells by :func:`csv_cell`.
+
+    Examples
+    --------
+    >>> print(csv_text(pd.DataFrame({"source": ["@cmd", "Ann"], "n": [1, 2]})), end="")
+    source,n
+    '@cmd,1
+    Ann,2
+    """
+    lines = [",".join(map(csv_cell, frame.columns))]
+    lines += [",".join(map(csv_cell, row)) for row in frame.itertuples(index=False, name=None)]
+    return "\n".join(lines) + "\n"
 
 
 def snapshot_frame(snapshot: Snapshot, claims: ClaimSet) -> pd.DataFrame:
@@ -28,7 +68,7 @@ def snapshot_frame(snapshot: Snapshot, claims: ClaimSet) -> pd.DataFrame:
 
 def snapshot_csv(snapshot: Snapshot, claims: ClaimSet) -> str:
     """CSV whose columns start ``pcode,district,holder,since,claim_ids``."""
-    return snapshot_frame(snapshot, claims).to_csv(index=False, lineterminator="\n")
+    return csv_text(snapshot_frame(snapshot, claims))
 
 
 def _claim_record(claims: ClaimSet, claim_id: str) -> dict:
@@ -65,7 +105,7 @@ def snapshot_geojson(snapshot: Snapshot, districts, claims: ClaimSet) -> str:
 
 
 def timeline_csv(frame: pd.DataFrame) -> str:
-    return frame.to_csv(index=False, lineterminator="\n")
+    return csv_text(frame)
 
 
 def timeline_json(frame: pd.DataFrame) -> str:
@@ -77,8 +117,8 @@ def district_timeline_csv(frame: pd.DataFrame, claims: ClaimSet) -> str:
     """One column per district, headed by its English name (with its P-code where names repeat)."""
     names = {d.pcode: d.name for d in claims.districts}
     repeated = {n for n, times in Counter(names.values()).items() if times > 1}
-    return frame.rename(columns={p: f"{n} ({p})" if n in repeated else n for p, n in names.items()}) \
-        .to_csv(index=False, lineterminator="\n")
+    return csv_text(frame.rename(columns={p: f"{n} ({p})" if n in repeated else n
+                                          for p, n in names.items()}))
 
 
 def district_timeline_json(frame: pd.DataFrame, claims: ClaimSet) -> str:

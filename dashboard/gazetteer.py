@@ -50,12 +50,33 @@ class District:
 
 @dataclass(frozen=True)
 class Place:
-    """A named place inside a district (a pass, a village, a compound)."""
+    """A named place inside a district (a pass, a village, a compound).
+
+    ``lat``/``lon`` (WGS 84 degrees) are set only where a gazetteer or a report gives the
+    place's coordinates, and ``point_source`` then says which (e.g. a GeoNames id); a place
+    without a sourced point has all three None and is not drawn as a point.
+
+    Examples
+    --------
+    >>> Place("Khawak Pass", "AF0807", lat=35.66324, lon=69.78714,
+    ...       point_source="GeoNames 1136827").point
+    (35.66324, 69.78714)
+    >>> Place("Dashte Rewak", "AF0807").point is None
+    True
+    """
 
     name: str
     district: str
     confidence: str | None = None
     note: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    point_source: str | None = None
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """``(lat, lon)``, or None for a place without a sourced point."""
+        return None if self.lat is None or self.lon is None else (self.lat, self.lon)
 
 
 @dataclass
@@ -128,7 +149,7 @@ def read_gazetteer(districts, province: str, *, aliases_path=ALIASES_PATH,
     Parameters
     ----------
     districts : geopandas.GeoDataFrame
-        As returned by :func:`dashboard.boundaries.load_districts`.
+        As returned by :func:`dashboard.boundaries.load_region`.
     province : str
         The admin-1 P-code, or a country's admin-0 code for all its districts.
     """
@@ -150,7 +171,23 @@ def read_gazetteer(districts, province: str, *, aliases_path=ALIASES_PATH,
 def _place_fields(value) -> dict:
     if isinstance(value, str):
         return {"district": value}
-    return {k: value.get(k) for k in ("district", "confidence", "note")}
+    fields = {k: value.get(k) for k in ("district", "confidence", "note")}
+    return {**fields, **_point(value)}
+
+
+def _point(value: dict) -> dict:
+    """``lat``, ``lon`` and ``point_source`` of a place entry, only if all three are sound.
+
+    A point without its source, half a point or one off the globe is left out: a place is
+    drawn only where a cited gazetteer or report puts it (tests hold the file to that).
+    """
+    lat, lon, source = value.get("lat"), value.get("lon"), value.get("point_source")
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon))
+    if not numbers or not isinstance(source, str) or not source.strip():
+        return {}
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return {}
+    return {"lat": float(lat), "lon": float(lon), "point_source": source.strip()}
 
 
 def _read_yaml(path) -> dict:
@@ -160,24 +197,25 @@ def _read_yaml(path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-def boundary_gazetteer(geodata=None, *, download: bool = True):
-    """``province -> Gazetteer`` reading districts from the boundary data (see :mod:`boundaries`).
+def boundary_gazetteer():
+    """``province -> Gazetteer`` with the districts of the committed boundary data.
 
-    Raises ``LookupError`` for a province the boundary data does not have, and
-    :class:`dashboard.boundaries.BoundaryError` when the data itself cannot be found.
+    The names come from ``geodata/districts.topojson`` (see :mod:`dashboard.boundaries`), so
+    no other file is needed. A province the data does not have raises
+    :class:`dashboard.boundaries.UnknownProvinceError`, a ``LookupError``.
+
+    Examples
+    --------
+    >>> boundary_gazetteer()("Panjshir").find("Rokha")
+    'AF0802'
     """
     from . import boundaries
 
     def gazetteer_for(province: str) -> Gazetteer:
-        try:
-            districts = boundaries.load_region(province, path=geodata, download=download)
-            if province.upper() in COUNTRIES:
-                # A whole country: names must be unambiguous across it, or P-codes.
-                return read_gazetteer(districts, province.upper())
-        except boundaries.BoundaryError as exc:
-            if str(exc).startswith("Unknown province"):
-                raise LookupError(str(exc)) from None
-            raise
+        districts = boundaries.load_region(province)
+        if province.strip().upper() in COUNTRIES:
+            # A whole country: names must be unambiguous across it, or P-codes.
+            return read_gazetteer(districts, province.strip().upper())
         return read_gazetteer(districts, str(districts["province"].iloc[0]))
 
     return gazetteer_for

@@ -23,13 +23,14 @@ import xstatic.pkg.leaflet as xleaflet
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from .claims import CONTESTED, INDEPENDENT, UNKNOWN, ClaimSet
+from .claims import CONTESTED, DISPUTED, INDEPENDENT, UNKNOWN, ClaimSet
 from .control import COMBINED, Snapshot, ledger
 
 STATIC = Path(__file__).resolve().parent / "static"
 ATTRIBUTION = "Boundaries: AGCHO / UN OCHA (COD-AB), via HDX"
 ATTRIBUTION_URL = "https://data.humdata.org/dataset/afg-admin-boundaries"
 UNKNOWN_COLOR = "#DDDDDD"
+DISPUTED_COLOR = "#CC79A7"  # placeholder until the map engine draws disputed its own way
 CONTESTED_FILL = "url(#contested-hatch)"
 BASEMAPS = {
     "none": None,
@@ -53,6 +54,7 @@ def palette(claims: ClaimSet) -> dict[str, dict]:
     """Holder -> Leaflet style. Sides keep their colours; contested is hatched, not a colour."""
     styles = {sid: {"fillColor": s.color, "fillOpacity": 0.75} for sid, s in claims.sides.items()}
     styles[CONTESTED] = {"fillColor": CONTESTED_FILL, "fillOpacity": 1.0}
+    styles[DISPUTED] = {"fillColor": DISPUTED_COLOR, "fillOpacity": 0.5}
     styles[UNKNOWN] = {"fillColor": UNKNOWN_COLOR, "fillOpacity": 0.6, "dashArray": "4 4"}
     for style in styles.values():
         style.update(color="#333333", weight=1.2, opacity=1.0)
@@ -80,7 +82,7 @@ def map_data(claims: ClaimSet, *, view: str, on, engine: bool = True) -> dict:
         "views": {v: view_label(claims, v) for v in claims.views},
         "holders": led.holders,
         "holderLabels": {**{s: x.label for s, x in claims.sides.items()},
-                         CONTESTED: "Contested", UNKNOWN: "No claim yet"},
+                         CONTESTED: "Contested", DISPUTED: "Disputed", UNKNOWN: "No claim yet"},
         "styles": palette(claims),
         "districts": [{"pcode": d.pcode, "name": d.name, "name_da": d.name_da}
                       for d in claims.districts],
@@ -337,7 +339,9 @@ def _legend(claims: ClaimSet) -> str:
         items.append(f'<li data-holder="{html.escape(sid)}"><span class="swatch" style="background:'
                      f'{html.escape(side.color)}"></span>{html.escape(side.label)}</li>')
     items.append('<li data-holder="contested"><span class="swatch hatch"></span>Contested '
-                 '(claims disagree, or fighting claimed)</li>')
+                 '(fighting claimed)</li>')
+    items.append(f'<li data-holder="disputed"><span class="swatch" style="background:{DISPUTED_COLOR}">'
+                 '</span>Disputed (the voices disagree)</li>')
     items.append('<li data-holder="unknown"><span class="swatch unknown"></span>No claim yet</li>')
     return (f'<div id="legend" class="map-legend"><div class="legend-title" id="legend-title"></div>'
             f'<ul>{"".join(items)}</ul><div class="legend-source">'

@@ -18,14 +18,15 @@ import pandas as pd
 import streamlit as st
 
 from . import boundaries
-from .claims import CONTESTED, UNKNOWN, ClaimSet, check_claims
+from .claims import CONTESTED, DISPUTED, UNKNOWN, ClaimSet, check_claims, claim_count_drop, read_limited
 from .cli import default_claims
 from .control import ledger, resolve, timeline
 from .maps import BASEMAPS, UNKNOWN_COLOR, build_map, standalone_html, view_label
-from .problems import Problem
+from .problems import ClaimsError, Problem
 
 BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
 CONTESTED_COLOR = "#555555"
+DISPUTED_COLOR = "#CC79A7"  # placeholder until the page draws disputed its own way
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     stale: bool = False  # showing the last good data, not what the file now says
     boundary_error: str | None = None
+    drop: str | None = None  # the claim count fell sharply since the last good version
 
 
 def claims_path() -> Path:
@@ -54,13 +56,18 @@ def _last_good() -> dict[str, ClaimSet]:
     return {}
 
 
+@st.cache_resource(show_spinner=False)
+def _drops() -> dict[str, str | None]:
+    return {}
+
+
 def load(path) -> Loaded:
     """Read and check the claims file; fall back to the last good claims if it is broken."""
     shown = str(path)
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        claims, problems = None, [Problem(shown, 1, "unreadable", f"cannot read file: {exc.strerror}")]
+        data = read_limited(path)  # at most the size limit + 1 byte; a FIFO is refused, not awaited
+    except ClaimsError as exc:
+        claims, problems = None, exc.problems
     else:
         try:
             claims, problems = _parse(data, shown)
@@ -68,8 +75,11 @@ def load(path) -> Loaded:
             return Loaded(shown, boundary_error=str(exc))
     good = _last_good()
     if claims is not None:
+        previous = good.get(shown)
+        if previous is None or previous.digest != claims.digest:
+            _drops()[shown] = claim_count_drop(previous, claims)
         good[shown] = claims
-        return Loaded(shown, claims)
+        return Loaded(shown, claims, drop=_drops().get(shown))
     return Loaded(shown, good.get(shown), problems, stale=shown in good)
 
 
@@ -133,12 +143,13 @@ def markdown_text(text: str) -> str:
 def holder_label(claims: ClaimSet, holder: str) -> str:
     if holder in claims.sides:
         return claims.sides[holder].label
-    return {CONTESTED: "Contested", UNKNOWN: "No claim yet"}.get(holder, holder)
+    return {CONTESTED: "Contested", DISPUTED: "Disputed", UNKNOWN: "No claim yet"}.get(holder, holder)
 
 
 def holder_colors(claims: ClaimSet) -> tuple[list[str], list[str]]:
-    domain = [*claims.sides, CONTESTED, UNKNOWN]
-    return domain, [*(s.color for s in claims.sides.values()), CONTESTED_COLOR, UNKNOWN_COLOR]
+    domain = [*claims.sides, CONTESTED, DISPUTED, UNKNOWN]
+    return domain, [*(s.color for s in claims.sides.values()), CONTESTED_COLOR, DISPUTED_COLOR,
+                    UNKNOWN_COLOR]
 
 
 def _link(url: str | None, text: str = "link") -> str:
@@ -150,7 +161,7 @@ def _link(url: str | None, text: str = "link") -> str:
 
 def _badge(claims: ClaimSet, holder: str) -> str:
     color = claims.sides[holder].color if holder in claims.sides else \
-        (CONTESTED_COLOR if holder == CONTESTED else "#999999")
+        {CONTESTED: CONTESTED_COLOR, DISPUTED: DISPUTED_COLOR}.get(holder, "#999999")
     return (f'<span class="badge" style="border-color:{html.escape(color)}">'
             f'{html.escape(holder_label(claims, holder))}</span>')
 

@@ -53,6 +53,10 @@ DESCRIPTIONS: dict[str, str] = {
                        "press and observers. A claim's view is its source's side.",
     "/sources/*/url": "The source's home page or account (http or https only).",
     "/sources/*/note": "Anything a reader should know about the source (optional).",
+    "/sources/*/kind": "What kind of voice the source is: official, spokesman, relay, wire, media, "
+                       "local-media, eyewitness, analyst, ngo or advocacy (docs/methodology.md). "
+                       "An advocacy, official or spokesman source is never independent (optional).",
+    "/sources/*/leaning": "A short note on the person's or outlet's known leaning (optional).",
     "/claims": "The claims, one per statement, in the order they were made within a day (on the "
                "same date and time, the later one in the file wins within a view).",
     "/claims/*": "One claim: on `date`, `source` said that `holder` holds `districts`.",
@@ -75,6 +79,9 @@ DESCRIPTIONS: dict[str, str] = {
     "/claims/*/places/*": "A place name from geodata/places.yaml.",
     "/claims/*/note": "A coder's note on the claim (optional).",
     "/claims/*/date_note": "How the date (and the order within the day) was assigned (optional).",
+    "/claims/*/date_precision": "How precisely the date is known: day (stated), approximate (a day "
+                                "inferred, e.g. from 'on Sunday'), week or month, after ACLED's "
+                                "time precision codes (optional; not stated means day).",
     "/claims/*/confidence": "How sure the coding is: high, medium or low (optional).",
 }
 
@@ -134,7 +141,7 @@ def json_schema(schema: dict = SCHEMA) -> dict[str, Any]:
     missing = missing_descriptions(schema)
     if missing:
         raise KeyError(f"no description for {', '.join(missing)} in dashboard/schema.py")
-    return {"$schema": DRAFT, "$id": SCHEMA_ID, "title": TITLE, **_described(schema, "")}
+    return _ecma({"$schema": DRAFT, "$id": SCHEMA_ID, "title": TITLE, **_described(schema, "")})
 
 
 def _described(schema: dict, path: str) -> dict:
@@ -149,6 +156,23 @@ def _described(schema: dict, path: str) -> dict:
             value = copy.deepcopy(value)
         out[key] = value
     return out
+
+
+def _ecma(node):
+    """Patterns as JSON Schema's regular expressions (ECMA-262) read them.
+
+    The checker's patterns end in Python's ``\\Z`` (the very end, no final newline allowed);
+    ECMA-262 has no ``\\Z``, and its ``$`` (without the m flag) means exactly that.
+
+    Examples
+    --------
+    >>> _ecma({"pattern": r"^[a-z]+\\Z", "x": [{"pattern": "^#[0-9]{6}$"}]})
+    {'pattern': '^[a-z]+$', 'x': [{'pattern': '^#[0-9]{6}$'}]}
+    """
+    if isinstance(node, dict):
+        return {k: (v.replace("\\Z", "$") if k == "pattern" and isinstance(v, str) else _ecma(v))
+                for k, v in node.items()}
+    return [_ecma(v) for v in node] if isinstance(node, list) else node
 
 
 def json_text(schema: dict = SCHEMA) -> str:

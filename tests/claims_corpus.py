@@ -49,7 +49,11 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     "bom-error-line-5.yaml": [(5, "unknown-side")],        # a BOM does not shift line numbers
     "yaml-syntax-unclosed-bracket.yaml": [(11, "yaml-syntax")],  # seen at the end of the file
     "yaml-syntax-tab-indent.yaml": [(8, "yaml-syntax")],
-    "control-character.yaml": [(11, "yaml-syntax")],      # ESC (terminal colours) in a quote
+    "control-character.yaml": [(11, "control-character")],  # ESC (terminal colours) in a quote
+    # ... and written as YAML escapes ("\x9b", "\e", "\a", "\0"), in a value or a key
+    "control-escaped.yaml": [(5, "control-character"), (13, "control-character"),
+                             (14, "control-character"), (15, "control-character")],
+    "not-utf8-utf16.yaml": [(1, "encoding")],              # UTF-16 (with its BOM): not "binary"
     "duplicate-key.yaml": [(11, "duplicate-key")],
     "duplicate-key-top-level.yaml": [(11, "duplicate-key")],
     # -- aliases: refused wherever they are, reported on each line using one ------------------
@@ -84,6 +88,9 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     "unknown-field-top-level.yaml": [(11, "unknown-field")],
     "reserved-side-id.yaml": [(3, "reserved-id")],
     "wrong-version.yaml": [(1, "bad-version")],
+    "version-float.yaml": [(1, "bad-version")],          # 2.0 is not read as 2 (nor 1.0 as 1)
+    "region-province-and-country.yaml": [(4, "bad-value")],  # one of them, not both
+    "claims-empty.yaml": [(5, "empty-value")],
     # -- missing fields: reported where the claim (or the file) starts ---------------------------
     "missing-field-claim.yaml": [(6, "missing-field")],
     "missing-field-districts.yaml": [(6, "missing-field")],
@@ -96,6 +103,7 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     "date-bad-time.yaml": [(7, "bad-date")],
     "date-before-1900.yaml": [(7, "bad-date")],
     "date-in-future.yaml": [(7, "bad-date")],
+    "date-non-ascii-digits.yaml": [(7, "bad-date"), (12, "bad-date")],  # Arabic-Indic, full-width
     "except-without-all.yaml": [(11, "except-without-all")],
     "all-except-everything.yaml": [(6, "no-districts")],
     # -- links: only http(s) ------------------------------------------------------------------
@@ -105,6 +113,8 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     # -- values out of their range ------------------------------------------------------------
     "bad-color.yaml": [(3, "bad-color")],
     "bad-id.yaml": [(6, "bad-id")],
+    # "k1\n": a trailing newline passes a pattern ending in $; colours, side ids and ids
+    "bad-id-trailing-newline.yaml": [(3, "bad-color"), (3, "bad-id"), (6, "bad-id")],
     "bad-confidence.yaml": [(11, "bad-value")],
     "empty-sides.yaml": [(3, "empty-value")],
 }
@@ -153,6 +163,24 @@ def generated_cases() -> dict[str, tuple[bytes, list[tuple[int, str]]]]:
         "long-side-id-150.yaml": (header.replace(b"nrf: {label", b"n" * 150 + b": {label") + claim,
                                   [(3, "too-long")]),
         "long-line-4mb.yaml": (b"x" * 4_000_000, [(1, "wrong-type")]),
+        # Thousands of digits (Python will not print them): as the version, a quote and a key.
+        "big-number-version.yaml": (header.replace(b"version: 1", b"version: 0x" + b"f" * 4000)
+                                    + claim, [(1, "bad-version")]),
+        "big-number-quote.yaml": (header + block_claim(quote="1" * 5000).encode(), [(11, "wrong-type")]),
+        "big-number-key.yaml": (header + claim + b"    ? " + b"9" * 5000 + b"\n    : x\n",
+                                [(11, "unknown-field")]),
+        "big-number-date.yaml": (header + block_claim(date="0x" + "a" * 4000).encode(), [(7, "bad-date"), (7, "wrong-type")]),
+        # Country-wide claims on 'all' districts: 2,600 x 399 pairs pass the bound at claim 2,507.
+        "too-many-districts.yaml": (
+            header.replace(b"province: AF08", b"country: AF") + b"".join(
+                b"  - {id: c%d, date: 2021-09-05, source: karimi, holder: taliban, districts: all}\n" % i
+                for i in range(2600)), [(5 + 2507, "too-many-districts")]),
+        # 3,000 unknown district names: suggestions for the first 100, then one line says so.
+        "many-unknown-names.yaml": (
+            header + b"".join(block_claim(id=f"k{i}", districts="[" + ", ".join(
+                f"Nowhere{i}x{j}" for j in range(1000)) + "]").encode() for i in range(3)),
+            [(1, "too-many-problems")] + [(line, "unknown-district") for line in (10, 15, 20)
+                                          for _ in range(1000)]),
     }
     return cases
 
@@ -169,7 +197,7 @@ def _boundary(province):
     # Cached: building a gazetteer reads the name files; the tests never change one.
     from dashboard.gazetteer import boundary_gazetteer
 
-    return boundary_gazetteer(download=False)(province)
+    return boundary_gazetteer()(province)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,8 @@ against it (``tests/test_control.py``) and timed against it (the benchmarks):
 - Within one view, the claim in force for a district is the latest that names it, ordered by
   (time, position in the file): on the same date and time the later one in the file wins.
 - ``combined``: the claim in force in each voice (each side and ``independent``); if they
-  all name the same holder, that holder, otherwise ``contested``.
+  all name the same holder (a side, or ``contested``), that holder, otherwise ``disputed``
+  (a side against ``contested`` is a disagreement too).
 - No claim in force: ``unknown``.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.claims import CONTESTED, INDEPENDENT, UNKNOWN
+from dashboard.claims import DISPUTED, INDEPENDENT, UNKNOWN
 
 COMBINED = "combined"
 
@@ -76,6 +77,6 @@ def reference_resolve(claimset, view: str, on) -> dict[str, tuple[str, list[str]
             out[district.pcode] = (UNKNOWN, [])
             continue
         holders = {claim.holder for claim in latest}
-        holder = holders.pop() if len(holders) == 1 else CONTESTED
+        holder = holders.pop() if len(holders) == 1 else DISPUTED
         out[district.pcode] = (holder, sorted(claim.id for claim in latest))
     return out

@@ -30,7 +30,7 @@ def counts(at) -> list[str]:
 def expected_counts(claims, view, on) -> list[str]:
     holders = list(resolve(claims, view=view, on=on).holders().values())
     labels = {**{s: x.label for s, x in claims.sides.items()}, "contested": "Contested",
-              "unknown": "No claim yet"}
+              "disputed": "Disputed", "unknown": "No claim yet"}
     return [f"**{holders.count(h)}** × {labels[h]}" for h in claims.holders if holders.count(h)]
 
 
@@ -113,16 +113,26 @@ def test_broken_file_with_no_good_version_explains_what_to_fix(tmp_path, monkeyp
     assert at.info and "file:line" in at.info[0].value
 
 
-def test_missing_boundaries_say_where_they_looked(claims_file, tmp_path, monkeypatch):
+def test_the_map_needs_no_shared_data(claims_file, tmp_path, monkeypatch):
+    # A clone without ../shared: the committed web copy of the boundaries is all the page needs.
     monkeypatch.setattr("dashboard.boundaries.DEFAULT_DIR", tmp_path / "nowhere")
     monkeypatch.setenv("DASHBOARD_GEODATA", str(tmp_path / "also-nowhere"))
-    monkeypatch.setenv("DASHBOARD_CACHE", str(tmp_path / "cache"))
+    claims_file.write_text(claims_file.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    at = run()
+    assert not at.exception and not at.error
+    assert heading(at)
+
+
+def test_a_damaged_boundary_file_says_what_to_do(claims_file, tmp_path, monkeypatch):
+    damaged = tmp_path / "districts.topojson"
+    damaged.write_text('{"type": "Topology"', encoding="utf-8")
+    monkeypatch.setattr("dashboard.boundaries.WEB_FILE", damaged)
     # Break the cache of boundary loads from earlier tests in this process.
     claims_file.write_text(claims_file.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     at = run()
     assert not at.exception
     assert "boundaries could not be found" in at.error[0].value
-    assert "also-nowhere" in at.code[0].value
+    assert str(damaged) in at.code[0].value and "geodata_build" in at.code[0].value
 
 
 def test_a_date_step_moves_only_the_charts_rule(claims_file):

@@ -55,7 +55,7 @@ def test_map_shows_the_core_snapshot_for_each_view(page, app_url, claims, output
     colours = fills(page)
     for pcode, holder in expected(claims, "taliban", DATE).items():
         want = claims.sides[holder].color if holder in claims.sides else \
-            {"contested": "url(#contested-hatch)", "unknown": "#DDDDDD"}[holder]
+            {"contested": "url(#contested-hatch)", "disputed": "#CC79A7", "unknown": "#DDDDDD"}[holder]
         assert colours[pcode] == want
     page.screenshot(path=str(output_dir / "taliban-2021-09-05.png"))
 

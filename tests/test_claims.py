@@ -385,6 +385,21 @@ WORDING = [
     ("bad-value", tiny_file(C + ", confidence: hihg}"),
      "claims.yaml:6: confidence must be one of high, medium, low, not 'hihg' - did you mean 'high'?"),
     ("empty-value", tiny_file(C + "}", sides="{}"), "claims.yaml:3: sides must not be empty"),
+    ("empty-value", tiny_file(C + "}").replace(b"claims:\n  - " + C.encode() + b"}", b"claims: []"),
+     "claims.yaml:5: claims must not be empty - a claims file needs at least one claim"),
+    ("control-character", tiny_file(C + ', quote: "\\e[31mred"}'),
+     "claims.yaml:6: control character '\\x1b' in text '\\x1b[31mred' - remove the control character"),
+    ("control-character", tiny_file(C + ', quote: "\x1b[31mred"}'),
+     "claims.yaml:6: control character '\\x1b' is not allowed in YAML - remove the control character"),
+    ("bad-version", tiny_file(C + "}").replace(b"version: 1", b"version: 2.0"),
+     "claims.yaml:1: version must be the whole number 1, not 2.0"),
+    ("bad-value", tiny_file(C + "}").replace(b"{province: XX01}", b"{province: XX01, country: AF}"),
+     "claims.yaml:2: region has both a province and a country; give one of them"),
+    ("encoding", "version: 1\n".encode("utf-16"),
+     "claims.yaml:1: the file is UTF-16 text, not UTF-8 - save the file as UTF-8"),
+    ("bad-value", tiny_file(C + ", date_precision: wek}"),
+     "claims.yaml:6: date_precision must be one of day, approximate, week, month, not 'wek'"
+     " - did you mean 'week'?"),
 ]
 
 
@@ -405,7 +420,8 @@ def test_every_problem_code_is_listed_in_the_readme():
     table = readme[readme.index("### Problem codes"):]
     listed = set(re.findall(r"^\| `([a-z-]+)` \|", table, re.M))
     assert used <= listed, f"not in the README: {sorted(used - listed)}"
-    tested = {code for code, _, _ in WORDING} | {"unknown-province", "unreadable"}
+    tested = {code for code, _, _ in WORDING} | {"unknown-province", "unreadable", "too-large",
+                                                 "too-many-districts", "too-many-problems"}
     assert listed - tested <= {"invalid"}, f"wording never checked: {sorted(listed - tested - {'invalid'})}"
 
 
@@ -440,3 +456,146 @@ def test_problem_prints_itself():
     assert str(Problem("c.yaml", 1, "empty", "the file is empty")) == "c.yaml:1: the file is empty"
     assert sorted([Problem("a", 9, "x", "m"), Problem("a", 2, "y", "z"), Problem("a", 2, "y", "b")]) == [
         Problem("a", 2, "y", "b"), Problem("a", 2, "y", "z"), Problem("a", 9, "x", "m")]
+
+
+# ------------------------------------------------------------------ bounded work (issue 9)
+
+def test_wording_of_too_many_districts(monkeypatch):
+    monkeypatch.setattr("dashboard.claims.MAX_CLAIM_DISTRICTS", 3)
+    data = tiny_file(C.replace("[North]", "all") + "}", extra="  - " + C.replace("id: a", "id: b")
+                     .replace("[North]", "all") + "}\n  - " + C.replace("id: a", "id: c") + "}\n")
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert claims is None
+    assert [(p.code, str(p)) for p in problems] == [(
+        "too-many-districts",
+        "claims.yaml:7: the claims cover more than 3 districts in all, counted claim by claim; this "
+        "claim passes the limit - split the file, or name fewer districts per claim ('all' counts "
+        "all 2 districts of XX01)")]
+
+
+def test_suggestions_stop_after_the_limit_and_say_so(monkeypatch):
+    monkeypatch.setattr("dashboard.claims.MAX_SUGGESTIONS", 2)
+    names = ", ".join(["Nort", "Sout", "Nortth", "Soth"])
+    claims, problems = check(tiny_file(C.replace("[North]", f"[{names}]") + "}"),
+                             gazetteer=lambda province: TINY_PLACES)
+    assert [str(p) for p in problems] == [
+        "claims.yaml:1: 4 names not found; 'did you mean' suggestions are given for the first 2 only",
+        "claims.yaml:6: unknown district 'Nort' in XX01 - did you mean 'North'?",
+        "claims.yaml:6: unknown district 'Nortth' in XX01",
+        "claims.yaml:6: unknown district 'Soth' in XX01",
+        "claims.yaml:6: unknown district 'Sout' in XX01 - did you mean 'South'?",
+    ]
+    assert problems[0].code == "too-many-problems"
+
+
+@pytest.mark.parametrize("value", ["0x" + "f" * 4000, "1" * 5000, "-" + "9" * 5000, "0o" + "7" * 6000])
+@pytest.mark.parametrize("field", ["version", "quote", "date", "id", "key", "district", "side key"])
+def test_numbers_of_thousands_of_digits_never_crash(field, value):
+    """Python refuses str() of an int over 4,300 digits: no message may try."""
+    claim = C + "}"
+    data = {"version": lambda: tiny_file(claim).replace(b"version: 1", f"version: {value}".encode()),
+            "quote": lambda: tiny_file(C + f", quote: {value}}}"),
+            "date": lambda: tiny_file(C.replace("2021-09-05", value) + "}"),
+            "id": lambda: tiny_file(C.replace("id: a", f"id: {value}") + "}"),
+            "key": lambda: tiny_file(claim, extra=f"? {value}\n: x\n"),
+            "district": lambda: tiny_file(C.replace("[North]", f"[{value}]") + "}"),
+            "side key": lambda: tiny_file(claim, sides=f'{{red: {{label: Red, color: "#D55E00"}}, '
+                                                        f'? {value} : {{label: X, color: "#000000"}}}}'),
+            }[field]()
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert claims is None and problems
+    assert all(len(str(p)) < 400 for p in problems), [str(p)[:400] for p in problems]
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("2021-09-05", True), ("2021-09-05T14:00", True), ("2021-09-05 14:00:30", True),
+    ("٢٠٢١-٠٩-٠٥", False), ("２０２１-０９-０５", False), ("2021-09-05T１4:00", False),
+    ])
+def test_dates_take_ascii_digits_only(text, ok):
+    claims, problems = check(tiny_file(C.replace("2021-09-05", json.dumps(text)) + "}"),
+                             gazetteer=lambda province: TINY_PLACES)
+    assert ([p.code for p in problems] == []) is ok, [str(p) for p in problems]
+
+
+def test_every_missing_field_is_named():
+    claims, problems = check(tiny_file("{id: a, date: 2021-09-05, districts: [North]}"),
+                             gazetteer=lambda province: TINY_PLACES)
+    assert [str(p) for p in problems] == ["claims.yaml:6: missing field 'holder' in claims",
+                                          "claims.yaml:6: missing field 'source' in claims"]
+
+
+# ------------------------------------- the two schema checkers agree (issue 14, hypothesis)
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dashboard import claims as claims_module  # noqa: E402
+
+_IDS = st.sampled_from(["k1", "k1\n", "K1", "a.b-c_d", "-x", "", "x" * 201, "all", "é"])
+_SCALARS = st.one_of(_IDS, st.text(max_size=5), st.integers(), st.floats(allow_nan=False),
+                     st.booleans(), st.none(), st.sampled_from(["high", "Low", "#D55E00", "#D55E00\n"]))
+_VALUES = st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3), st.dictionaries(_IDS, _SCALARS, max_size=2))
+_CLAIM_FIELDS = list(claims_module.SCHEMA["properties"]["claims"]["items"]["properties"])
+_FIELDS = st.sampled_from([*_CLAIM_FIELDS, "qoute", "Id"])
+_GOOD_CLAIM = {"id": "k1", "date": "2021-09-05", "source": "ann", "holder": "red", "districts": "all"}
+# Random claims (mostly refused), and good claims with a few fields changed (often accepted).
+_CLAIMS = st.one_of(st.dictionaries(_FIELDS, _VALUES, max_size=8),
+                    st.dictionaries(_FIELDS, _VALUES, max_size=2).map(lambda d: {**_GOOD_CLAIM, **d}))
+_DOCS = st.fixed_dictionaries({}, optional={
+    "version": _SCALARS, "region": st.dictionaries(st.sampled_from(["province", "country", "name", "x"]),
+                                                  _SCALARS, max_size=3),
+    "sides": st.dictionaries(_IDS, st.one_of(_VALUES, st.fixed_dictionaries(
+        {"label": _SCALARS, "color": _SCALARS})), max_size=2),
+    "sources": st.dictionaries(_IDS, st.one_of(_VALUES, st.fixed_dictionaries(
+        {"name": _SCALARS, "side": _SCALARS}, optional={"url": _SCALARS, "note": _SCALARS})), max_size=2),
+    "claims": st.lists(_CLAIMS, max_size=2), "extra": _SCALARS})
+
+
+def _fast_accepts(validate, value) -> bool:
+    import fastjsonschema
+
+    try:
+        validate(value)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(claim=_CLAIMS)
+def test_jsonschema_and_fastjsonschema_agree_on_a_claim(claim):
+    assert claims_module._CLAIM_VALIDATOR.is_valid(claim) == _fast_accepts(claims_module._claim_is_valid, claim)
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=_DOCS)
+def test_jsonschema_and_fastjsonschema_agree_on_a_file(doc):
+    fast = _fast_whole()
+    assert claims_module._VALIDATOR.is_valid(doc) == _fast_accepts(fast, doc), doc
+
+
+@functools.lru_cache(maxsize=1)
+def _fast_whole():
+    import fastjsonschema
+
+    return fastjsonschema.compile(claims_module.SCHEMA)
+def test_source_kind_leaning_and_date_precision_are_read():
+    data = tiny_file(C + ", date_precision: approximate}",
+                     sources='{ann: {name: Ann, side: red, kind: spokesman, leaning: "<b>pro-red</b>"}}')
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert problems == []
+    assert (claims.sources["ann"].kind, claims.sources["ann"].leaning) == ("spokesman", "<b>pro-red</b>")
+    assert claims.claims[0].date_precision == "approximate"
+
+
+def test_an_unknown_source_kind_is_a_bad_value():
+    data = tiny_file(C + "}", sources="{ann: {name: Ann, side: red, kind: blogger}}")
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert [(p.line, p.code) for p in problems] == [(4, "bad-value")]
+    assert "local-media" in str(problems[0])
+
+
+def test_disputed_is_a_reserved_word():
+    data = tiny_file(C + "}", sides='{disputed: {label: D, color: "#D55E00"}}')
+    claims, problems = check(data, gazetteer=lambda province: TINY_PLACES)
+    assert "reserved-id" in [p.code for p in problems]

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -62,10 +63,9 @@ DISTRICTS = ["Bazarak", "Rukha", "Dara", "Khenj", "Anawa", "Shutul", "Paryan"]
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    # No developer setting may change what the tests see, and nothing is downloaded.
+    # No developer setting may change what the tests see.
     monkeypatch.delenv(cli.CLAIMS_ENV_VAR, raising=False)
     monkeypatch.delenv(boundaries.ENV_VAR, raising=False)
-    monkeypatch.setenv(boundaries.CACHE_ENV_VAR, str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)  # so that no ./claims.yaml of the repository is picked up
 
 
@@ -83,7 +83,7 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 
 def snapshot_rows(capsys, claims_file, *extra):
-    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--no-download", *extra)
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file, *extra)
     assert (code, err) == (0, "")
     return list(csv.DictReader(io.StringIO(out)))
 
@@ -91,7 +91,7 @@ def snapshot_rows(capsys, claims_file, *extra):
 # ---------------------------------------------------------------------------------- validate
 
 def test_validate_ok_prints_one_summary_line(capsys, claims_file):
-    code, out, err = run(capsys, "validate", claims_file, "--no-download")
+    code, out, err = run(capsys, "validate", claims_file)
     assert (code, err) == (0, "")
     assert out == (f"{claims_file}: 3 claims from 3 sources on 7 districts of AF08, "
                    "2021-09-05 to 2021-09-05\n")
@@ -99,7 +99,7 @@ def test_validate_ok_prints_one_summary_line(capsys, claims_file):
 
 def test_validate_takes_the_file_from_the_environment(capsys, claims_file, monkeypatch):
     monkeypatch.setenv(cli.CLAIMS_ENV_VAR, str(claims_file))
-    code, out, err = run(capsys, "validate", "--no-download")
+    code, out, err = run(capsys, "validate")
     assert (code, out.count("\n"), err) == (0, 1, "")
     assert out.startswith(f"{claims_file}: 3 claims")
 
@@ -108,7 +108,7 @@ def test_validate_prints_every_problem_and_exits_1(capsys, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(PANJSHIR.replace("source: dashti", "source: dashty")
                     .replace("except: [Bazarak, Rokha]", "except: [Bazarak, Rokhaa]"), encoding="utf-8")
-    code, out, err = run(capsys, "validate", path, "--no-download")
+    code, out, err = run(capsys, "validate", path)
     assert code == 1
     assert out.splitlines() == [
         f"{path}:17: unknown district 'Rokhaa' in AF08 - did you mean 'Rukha'?",
@@ -120,14 +120,14 @@ def test_validate_prints_every_problem_and_exits_1(capsys, tmp_path):
 def test_validate_one_problem_is_singular(capsys, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(PANJSHIR.replace("version: 1", "version: 2"), encoding="utf-8")
-    code, out, err = run(capsys, "validate", path, "--no-download")
+    code, out, err = run(capsys, "validate", path)
     assert (code, out, err) == (
         1, f"{path}:1: format version 2 is not supported; this program reads version 1\n",
         f"{path}: 1 problem found\n")
 
 
 def test_validate_a_missing_file(capsys, tmp_path):
-    code, out, err = run(capsys, "validate", tmp_path / "nope.yaml", "--no-download")
+    code, out, err = run(capsys, "validate", tmp_path / "nope.yaml")
     assert code == 1
     assert out == f"{tmp_path / 'nope.yaml'}:1: cannot read file: No such file or directory\n"
 
@@ -137,7 +137,7 @@ def test_a_district_of_another_province_is_unknown(capsys, tmp_path):
     path = tmp_path / "claims.yaml"
     path.write_text(PANJSHIR.replace("districts: [Bazarak, Rokha]",
                                      "districts: [Bazarak, Hisa-e-Awal-e-Kohistan]"), encoding="utf-8")
-    code, out, err = run(capsys, "validate", path, "--no-download")
+    code, out, err = run(capsys, "validate", path)
     assert code == 1
     assert re.fullmatch(rf"{re.escape(str(path))}:24: unknown district 'Hisa-e-Awal-e-Kohistan' in AF08"
                         r"( - did you mean '\w+'\?)?\n", out)
@@ -146,7 +146,7 @@ def test_a_district_of_another_province_is_unknown(capsys, tmp_path):
 # ---------------------------------------------------------------------------------- snapshot
 
 def test_snapshot_csv_taliban_view(capsys, claims_file):
-    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--no-download",
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file,
                          "--date", "2021-09-05", "--view", "taliban")
     assert (code, err) == (0, "")
     assert out.startswith("pcode,district,holder,since,claim_ids")
@@ -167,7 +167,7 @@ def test_snapshot_csv_other_views(capsys, claims_file):
         (d, "nrf", "dashti-0905") for d in DISTRICTS]
     rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-05", "--view", "combined")
     assert {r["district"]: r["holder"] for r in rows} == {
-        d: "nrf" if d in ("Bazarak", "Rukha") else "contested" for d in DISTRICTS}
+        d: "nrf" if d in ("Bazarak", "Rukha") else "disputed" for d in DISTRICTS}
     rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-05", "--view", "independent")
     assert {r["holder"] for r in rows} == {"unknown"}  # CNN only relayed a Taliban claim
     rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-04", "--view", "taliban")
@@ -186,7 +186,7 @@ def test_snapshot_at_a_time(capsys, tmp_path):
 
 
 def test_snapshot_json(capsys, claims_file):
-    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--no-download",
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file,
                          "--date", "2021-09-05", "--view", "taliban", "--format", "json")
     assert (code, err) == (0, "")
     data = json.loads(out)
@@ -201,7 +201,7 @@ def test_snapshot_json(capsys, claims_file):
 
 def test_snapshot_geojson(capsys, claims_file, tmp_path):
     out_path = tmp_path / "snap.geojson"
-    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--no-download", "--date",
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--date",
                          "2021-09-05", "--view", "nrf", "--format", "geojson", "-o", out_path)
     assert (code, out, err) == (0, "", "")
     data = json.loads(out_path.read_text(encoding="utf-8"))
@@ -214,38 +214,102 @@ def test_snapshot_geojson(capsys, claims_file, tmp_path):
 
 def test_snapshot_to_a_file(capsys, claims_file, tmp_path):
     out_path = tmp_path / "snap.csv"
-    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--no-download",
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file,
                          "--date", "2021-09-05", "--view", "nrf", "-o", out_path)
     assert (code, out, err) == (0, "", "")
     assert out_path.read_text(encoding="utf-8").startswith("pcode,district,holder,since,claim_ids")
     assert len(out_path.read_text(encoding="utf-8").splitlines()) == 1 + 7
 
 
+needs_zips = pytest.mark.skipif(not (boundaries.DEFAULT_DIR / "afg_admbnda_adm2_agcho_20180522.zip").exists(),
+                                reason="the original COD-AB zips are not in ../shared/geodata")
+
+
+@needs_zips
+def test_snapshot_geojson_full_resolution(capsys, claims_file):
+    web = json.loads(run(capsys, "snapshot", "--claims", claims_file, "--date", "2021-09-05",
+                         "--view", "nrf", "--format", "geojson")[1])
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--date", "2021-09-05",
+                         "--view", "nrf", "--format", "geojson", "--full-resolution")
+    assert (code, err) == (0, "")
+    full = json.loads(out)
+    assert [f["properties"]["pcode"] for f in full["features"]] == [f"AF080{k}" for k in range(1, 8)]
+    assert len(out) > 2 * len(json.dumps(web))  # the zips' borders, not the web copy's
+
+
+def test_full_resolution_without_the_zips_says_where_to_put_them(capsys, claims_file, tmp_path):
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file, "--date", "2021-09-05",
+                         "--view", "nrf", "--format", "geojson", "--full-resolution",
+                         "--geodata", tmp_path / "nowhere")
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1
+    assert err.startswith("error: full resolution needs afg_admbnda_adm2_agcho_20180522.zip")
+    assert str(boundaries.DEFAULT_DIR.resolve()) in err and "--geodata DIR" in err
+    assert boundaries.ENV_VAR in err and str(tmp_path / "nowhere") in err
+
+
+def test_csv_and_json_never_need_the_zips(capsys, claims_file, tmp_path):
+    rows = snapshot_rows(capsys, claims_file, "--date", "2021-09-05", "--view", "nrf",
+                         "--full-resolution", "--geodata", tmp_path / "nowhere")
+    assert [r["district"] for r in rows] == DISTRICTS
+
+
+def test_there_is_no_download_option(capsys, claims_file):
+    code, _, err = run(capsys, "validate", claims_file, "--no-download")
+    assert code == 2 and "unrecognized arguments: --no-download" in err
+
+
+def test_a_clone_without_shared_data_beside_it(tmp_path):
+    """The repository alone (no ../shared): the web copy gives the map and every name; only
+    full resolution asks for the zips, and says where they go."""
+    clone = tmp_path / "alone" / "repo"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("dashboard", "geodata"):
+        shutil.copytree(REPO / name, clone / name, ignore=ignore)
+    shutil.copy(REPO / "claims.yaml", clone / "claims.yaml")
+    env = {k: v for k, v in os.environ.items()
+           if k not in (cli.CLAIMS_ENV_VAR, boundaries.ENV_VAR, "PYTHONPATH")}
+    snapshot = [sys.executable, "-m", "dashboard", "snapshot", "--date", "2021-09-05", "--view", "nrf"]
+    done = subprocess.run([*snapshot, "--format", "csv"], cwd=clone, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["pcode"] for r in rows] == [f"AF080{k}" for k in range(1, 8)]
+    assert [r["district"] for r in rows] == DISTRICTS
+    done = subprocess.run([*snapshot, "--format", "geojson", "--full-resolution"], cwd=clone, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith("error: full resolution needs afg_admbnda_adm2_agcho_20180522.zip")
+    assert f"put it in {tmp_path / 'alone' / 'shared' / 'geodata'}," in done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+
+
 # ---------------------------------------------------------------------------------- timeline
 
 def test_timeline_csv(capsys, claims_file):
-    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "taliban")
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "taliban")
     assert (code, err) == (0, "")
-    assert out == "date,taliban,nrf,contested,unknown\n2021-09-05,5,2,0,0\n"
-    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "combined")
-    assert out == "date,taliban,nrf,contested,unknown\n2021-09-05,0,2,5,0\n"
+    assert out == "date,taliban,nrf,contested,disputed,unknown\n2021-09-05,5,2,0,0,0\n"
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "combined")
+    assert out == "date,taliban,nrf,contested,disputed,unknown\n2021-09-05,0,2,0,5,0\n"
 
 
 def test_timeline_json(capsys, claims_file):
-    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "nrf",
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "nrf",
                          "--format", "json")
     assert (code, err) == (0, "")
     assert json.loads(out) == [{"date": "2021-09-05",
-                                "counts": {"taliban": 0, "nrf": 7, "contested": 0, "unknown": 0}}]
+                                "counts": {"taliban": 0, "nrf": 7, "contested": 0, "disputed": 0,
+                                           "unknown": 0}}]
 
 
 def test_timeline_by_district(capsys, claims_file):
-    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "combined",
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "combined",
                          "--districts")
     assert (code, err) == (0, "")
     assert out.splitlines() == ["date,Bazarak,Rukha,Dara,Khenj,Anawa,Shutul,Paryan",
-                                "2021-09-05,nrf,nrf,contested,contested,contested,contested,contested"]
-    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--no-download", "--view", "taliban",
+                                "2021-09-05,nrf,nrf,disputed,disputed,disputed,disputed,disputed"]
+    code, out, err = run(capsys, "timeline", "--claims", claims_file, "--view", "taliban",
                          "--districts", "--format", "json")
     document = json.loads(out)
     assert document["districts"]["AF0801"] == "Bazarak"
@@ -258,7 +322,7 @@ def test_timeline_by_district(capsys, claims_file):
 
 def test_render_writes_a_standalone_map(capsys, claims_file, tmp_path):
     out_path = tmp_path / "map.html"
-    code, out, err = run(capsys, "render", "--claims", claims_file, "--no-download",
+    code, out, err = run(capsys, "render", "--claims", claims_file,
                          "--date", "2021-09-05", "--view", "taliban", "-o", out_path)
     assert (code, out) == (0, "")
     assert re.fullmatch(rf"wrote {re.escape(str(out_path))} \(\d+ KB\): taliban view on 2021-09-05\n", err)
@@ -272,11 +336,33 @@ def test_render_writes_a_standalone_map(capsys, claims_file, tmp_path):
         assert name in page
 
 
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_render_writes_a_figure(capsys, claims_file, tmp_path, fmt):
+    out_path = tmp_path / f"map.{fmt}"
+    code, out, err = run(capsys, "render", "--claims", claims_file, "--format", fmt,
+                         "--date", "2021-09-05", "--view", "taliban", "-o", out_path)
+    assert (code, out) == (0, "")
+    assert re.fullmatch(rf"wrote {re.escape(str(out_path))} \(\d+ KB\): taliban view on 2021-09-05\n", err)
+    data = out_path.read_bytes()
+    if fmt == "png":
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    else:
+        assert b"<svg" in data and b"AGCHO / UN OCHA" in data and b"Paryan" in data
+
+
+def test_render_figure_width_is_checked(capsys, claims_file, tmp_path):
+    code, out, err = run(capsys, "render", "--claims", claims_file, "--format", "png",
+                         "--width", "50", "--date", "2021-09-05", "--view", "taliban",
+                         "-o", tmp_path / "x.png")
+    assert (code, err) == (2, "error: --width must be from 200 to 10000 pixels\n")
+    assert not (tmp_path / "x.png").exists()
+
+
 # ------------------------------------------------------------------------------ usage errors
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["snapshot", "--date", "2021-13-01", "--view", "taliban"], "'2021-13-01' is not a date like 2021-09-05"),
-    (["snapshot", "--date", "5 Sept", "--view", "taliban"], "'5 Sept' is not a date like 2021-09-05"),
+    (["snapshot", "--date", "2021-13-01", "--view", "taliban"], "'2021-13-01' is not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"),
+    (["snapshot", "--date", "5 Sept", "--view", "taliban"], "'5 Sept' is not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"),
     (["snapshot", "--date", "2021-09-05", "--view", "green"],
      "error: unknown view 'green'; choose one of taliban, nrf, independent, combined"),
     (["timeline", "--view", "press"], "error: unknown view 'press'"),
@@ -288,7 +374,7 @@ def test_render_writes_a_standalone_map(capsys, claims_file, tmp_path):
 ])
 def test_usage_errors_exit_2(capsys, claims_file, argv, message):
     if argv and argv[0] in ("snapshot", "timeline", "render"):
-        argv = [*argv, "--claims", str(claims_file), "--no-download"]
+        argv = [*argv, "--claims", str(claims_file)]
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert out == ""
@@ -313,11 +399,11 @@ claims:
 
 
 def test_another_province_needs_no_code_change(capsys, tmp_path):
-    baghlan = boundaries.load_districts("AF09", download=False)
+    baghlan = boundaries.load_region("AF09")
     assert {"Andarab", "Deh Salah", "Pul-e-Hisar", "Pul-e-Khumri"} <= set(baghlan["name"])
     path = tmp_path / "baghlan.yaml"
     path.write_text(BAGHLAN, encoding="utf-8")
-    code, out, err = run(capsys, "validate", path, "--no-download")
+    code, out, err = run(capsys, "validate", path)
     assert (code, err) == (0, "")
     assert out == (f"{path}: 2 claims from 1 sources on {len(baghlan)} districts of AF09, "
                    "2021-08-20 to 2021-08-30\n")
@@ -333,7 +419,7 @@ def test_a_panjshir_alias_is_unknown_in_baghlan(capsys, tmp_path):
     # "Khinj" is a press spelling of Panjshir's Khenj (geodata/aliases.yaml, AF08 only).
     path = tmp_path / "baghlan.yaml"
     path.write_text(BAGHLAN.replace("Pul-e-Hisar", "Khinj"), encoding="utf-8")
-    code, out, err = run(capsys, "validate", path, "--no-download")
+    code, out, err = run(capsys, "validate", path)
     assert code == 1
     assert out.startswith(f"{path}:9: unknown district 'Khinj' in AF09")
 
@@ -379,7 +465,7 @@ def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, di
             out, err = outputs / f"{k}.stdout", outputs / f"{k}.stderr"
             with open(out, "wb") as o, open(err, "wb") as e:
                 proc = subprocess.Popen(
-                    [sys.executable, "-m", "dashboard", "validate", str(path), "--no-download"],
+                    [sys.executable, "-m", "dashboard", "validate", str(path)],
                     stdout=o, stderr=e, stdin=subprocess.DEVNULL, cwd=REPO, env=env,
                     preexec_fn=_limits, start_new_session=True)
             running[proc.pid] = (path, proc, time.monotonic(), out, err)
@@ -408,7 +494,8 @@ def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, di
 
 # Every corpus file, and the generated cases that stress a process (size, depth, one huge line);
 # the other generated cases only repeat a corpus theme with longer text.
-HEAVY = ["too-large-50mb.yaml", "deep-nesting-100k.yaml", "long-line-4mb.yaml", "near-limit-4.9mb.yaml"]
+HEAVY = ["too-large-50mb.yaml", "deep-nesting-100k.yaml", "long-line-4mb.yaml", "near-limit-4.9mb.yaml",
+         "too-many-districts.yaml", "many-unknown-names.yaml", "big-number-version.yaml"]
 CLI_CASES = [p.name for p in corpus_files()] + [f"generated/{n}" for n in HEAVY]
 @pytest.fixture(scope="module")
 def cli_runs(tmp_path_factory):
@@ -471,3 +558,135 @@ def test_validate_a_bad_file_in_a_subprocess(cli_runs, name):
     assert run_["stderr"] == f"{path}: {count} problem{'s' if count != 1 else ''} found\n"
     if name in EXPECTED and name not in KNOWN_BUGS:  # (line bugs are tested in test_claims)
         assert [int(LINE.match(line)["line"]) for line in lines] == [n for n, _ in EXPECTED[name]]
+
+
+# ------------------------------------------------------- issue 9: hostile files, outputs, signals
+
+@pytest.mark.parametrize("text", ["2021-09-05", "2021-09-05T14:00", "2021-09-05T14:00:30"])
+def test_date_takes_the_documented_forms(capsys, claims_file, text):
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file,
+                         "--date", text, "--view", "nrf")
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize("text", [
+    "2021-09-05T14:00+02:00", "2021-09-05T14:00Z", "2021-W35-7", "20210905", "2021-09-05 14:00",
+    "2021-09-05T14", "2021-09-05T24:00", "2021-9-5", "٢٠٢١-٠٩-٠٥", "2021-09-05\n", ""])
+def test_date_refuses_every_other_form(capsys, claims_file, text):
+    code, out, err = run(capsys, "snapshot", "--claims", claims_file,
+                         "--date", text, "--view", "nrf")
+    assert (code, out) == (2, "")
+    assert "is not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]" in err
+    assert "Warning" not in err and "Traceback" not in err
+
+
+def test_the_readme_documents_the_date_forms():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for form in cli.DATE_FORMS.split(" or "):
+        assert f"`{form}`" in readme
+    assert "no time zone" in readme
+
+
+@pytest.mark.parametrize("command", ["snapshot", "render"])
+@pytest.mark.parametrize("target", ["folder", "/dev/full", "missing/map.out", ""])
+def test_an_output_that_cannot_be_written_is_one_line(capsys, claims_file, tmp_path, command, target):
+    output = {"folder": str(tmp_path), "missing/map.out": str(tmp_path / "missing" / "map.out")}.get(
+        target, target)
+    if target == "/dev/full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    code, out, err = run(capsys, command, "--claims", claims_file, "--date",
+                         "2021-09-05", "--view", "nrf", "-o", output)
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and err.startswith("error: cannot write "), err
+    assert "Traceback" not in err
+
+
+def test_ctrl_c_is_one_line_and_exit_130(capsys, claims_file, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "read_claims", interrupted)
+    assert run(capsys, "validate", claims_file) == (130, "", "interrupted\n")
+
+
+def test_ctrl_c_in_a_real_process(claims_file):
+    """A real SIGINT while the command works: one line, exit 130, no traceback."""
+    script = ("import os, signal, sys, time\n"
+              "from dashboard import cli\n"
+              "def slow(*a, **k):\n"
+              "    os.kill(os.getpid(), signal.SIGINT)\n"
+              "    time.sleep(30)\n"
+              "cli.read_claims = slow\n"
+              f"sys.exit(cli.main(['validate', {str(claims_file)!r}]))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "interrupted\n")
+
+
+def _validate(path, timeout=20):
+    """``python -m dashboard validate PATH`` in a child process: (exit code, stdout, stderr, seconds)."""
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "dashboard", "validate", str(path)],
+                          capture_output=True, text=True, timeout=timeout, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    return done.returncode, done.stdout, done.stderr, time.monotonic() - start
+
+
+def test_a_symlink_to_dev_zero_is_too_large_in_seconds(tmp_path):
+    link = tmp_path / "claims.yaml"
+    link.symlink_to("/dev/zero")
+    code, out, err, seconds = _validate(link)
+    assert (code, out) == (1, f"{link}:1: the file is over 5 MB; the limit is 5 MB\n"), err
+    assert seconds < 5 + 5  # the limit, plus the interpreter's start on a busy machine
+    assert "Traceback" not in err
+
+
+def test_a_fifo_is_unreadable_and_never_waited_for(tmp_path):
+    fifo = tmp_path / "claims.yaml"
+    os.mkfifo(fifo)
+    code, out, err, seconds = _validate(fifo)  # no writer: reading would block for ever
+    assert (code, out) == (1, f"{fifo}:1: cannot read file: it is a pipe (FIFO), not a regular file\n")
+    assert "Traceback" not in err
+
+
+def test_a_folder_is_unreadable(capsys, tmp_path):
+    code, out, err = run(capsys, "validate", tmp_path)
+    assert (code, out) == (1, f"{tmp_path}:1: cannot read file: it is a folder, not a regular file\n")
+
+
+def test_terminal_output_carries_no_raw_control_character(tmp_path):
+    """CSV and problems printed to a terminal (a pty): control characters escaped."""
+    import pty
+
+    good = tmp_path / "good.yaml"
+    good.write_text(PANJSHIR.replace("{name: Bilal Karimi,", '{name: "Evil\\r=1+1\\u0085\\u202e x",'),
+                    encoding="utf-8")
+    bad = tmp_path / "bad\x1b[31m.yaml"
+    bad.write_text(PANJSHIR.replace("source: dashti", 'source: "dash\\u0085ti"'), encoding="utf-8")
+    outputs = []
+    for argv in (["snapshot", "--claims", str(good), "--date", "2021-09-05", "--view", "taliban"],
+                 ["validate", str(bad)]):
+        leader, follower = pty.openpty()
+        done = subprocess.run([sys.executable, "-m", "dashboard", *argv],
+                              stdout=follower, stderr=follower, cwd=REPO, timeout=60,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")  # the pty's own line ends
+        outputs.append((done.returncode, text))
+    (code, csv_out), (bad_code, problems) = outputs
+    assert code == 0 and bad_code == 1
+    for text in (csv_out, problems):
+        raw = [c for c in text if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) <= 0x9f or c == "\u202e"]
+        assert not raw, (raw, text)
+    assert "Evil\\r=1+1\\x85\\u202e x" in csv_out
+    assert "bad\\x1b[31m.yaml:" in problems and "dash\\x85ti" in problems

@@ -122,7 +122,7 @@ RULES = [
   - {id: a, date: 2021-09-03, source: red, holder: blue, districts: [South]}
   - {id: b, date: 2021-09-05, source: red, holder: red, districts: all, except: [South]}
 """, "red", "2021-09-05", {N: ("red", "b"), S: ("blue", "a"), E: ("red", "b")}),
-    # -- combined: each voice's latest claim; agreement -> that holder, else contested -----------
+    # -- combined: each voice's latest claim; agreement -> that holder, else disputed ------------
     case("combined-agreement", [("2021-09-03", "red", "red", ["North"]),
                                 ("2021-09-05", "blue", "red", ["North"])], COMBINED, "2021-09-05",
          {N: ("red", "c0 c1")}),
@@ -131,11 +131,18 @@ RULES = [
          COMBINED, "2021-09-05", {N: ("red", "c0 c1")}),
     case("combined-disagreement", [("2021-09-03", "red", "red", ["North"]),
                                    ("2021-09-05", "blue", "blue", ["North"])], COMBINED, "2021-09-05",
-         {N: ("contested", "c0 c1")}),
+         {N: ("disputed", "c0 c1")}),
+    case("combined-side-against-contested", [("2021-09-03", "red", "red", ["North"]),
+                                             ("2021-09-04", "blue", "contested", ["North"])],
+         COMBINED, "2021-09-05", {N: ("disputed", "c0 c1")}),
+    case("combined-contested-against-press-side", [("2021-09-03", "red", "contested", ["North"]),
+                                                   ("2021-09-03", "blue", "contested", ["North"]),
+                                                   ("2021-09-04", "press", "red", ["North"])],
+         COMBINED, "2021-09-05", {N: ("disputed", "c0 c1 c2")}),
     case("combined-press-disagrees", [("2021-09-03", "red", "red", ["North"]),
                                       ("2021-09-03", "blue", "red", ["North"]),
                                       ("2021-09-04", "press", "blue", ["North"])],
-         COMBINED, "2021-09-05", {N: ("contested", "c0 c1 c2")}),
+         COMBINED, "2021-09-05", {N: ("disputed", "c0 c1 c2")}),
     case("combined-one-voice", [("2021-09-03", "press", "blue", ["North"])], COMBINED, "2021-09-05",
          {N: ("blue", "c0")}),
     case("combined-one-voice-red", [("2021-09-03", "red", "red", ["North", "East"])], COMBINED,
@@ -150,7 +157,7 @@ RULES = [
     case("combined-agreement-reached-later", [("2021-09-03", "red", "red", ["North"]),
                                               ("2021-09-03", "blue", "blue", ["North"]),
                                               ("2021-09-05", "blue", "red", ["North"])],
-         COMBINED, "2021-09-04", {N: ("contested", "c0 c1")}),
+         COMBINED, "2021-09-04", {N: ("disputed", "c0 c1")}),
     case("combined-agreement-reached", [("2021-09-03", "red", "red", ["North"]),
                                         ("2021-09-03", "blue", "blue", ["North"]),
                                         ("2021-09-05", "blue", "red", ["North"])],
@@ -201,7 +208,7 @@ RULES = [
     case("trace-yaml-ids", """\
   - {id: karimi-0903, date: 2021-09-03, source: red, holder: red, districts: [North]}
   - {id: dashti-0904, date: 2021-09-04, source: blue, holder: blue, districts: [North, East]}
-""", COMBINED, "2021-09-05", {N: ("contested", "karimi-0903 dashti-0904"),
+""", COMBINED, "2021-09-05", {N: ("disputed", "karimi-0903 dashti-0904"),
                               E: ("blue", "dashti-0904")}),
 ]
 
@@ -255,7 +262,7 @@ def test_a_claim_with_seconds_is_not_in_force_before_it_is_made():
 # --------------------------------------------------------------------------------- timelines
 
 def rows_of(frame):
-    return [(r["date"].isoformat(), r["red"], r["blue"], r["contested"], r["unknown"])
+    return [(r["date"].isoformat(), r["red"], r["blue"], r["contested"], r["disputed"], r["unknown"])
             for r in frame.to_dict("records")]
 
 
@@ -264,12 +271,12 @@ def test_timeline_counts_per_date():
                             ("2021-09-05", "red", "blue", ["North"]),
                             ("2021-09-07", "red", "red", "all")])
     frame = timeline(claimset, view="red")
-    assert list(frame.columns) == ["date", "red", "blue", "contested", "unknown"]
+    assert list(frame.columns) == ["date", "red", "blue", "contested", "disputed", "unknown"]
     assert rows_of(frame) == [
-        # date        red blue contested unknown
-        ("2021-09-03", 2, 0, 0, 1),
-        ("2021-09-05", 1, 1, 0, 1),
-        ("2021-09-07", 3, 0, 0, 0),
+        # date        red blue contested disputed unknown
+        ("2021-09-03", 2, 0, 0, 0, 1),
+        ("2021-09-05", 1, 1, 0, 0, 1),
+        ("2021-09-07", 3, 0, 0, 0, 0),
     ]
     assert all(isinstance(d, dt.date) for d in frame["date"])
 
@@ -280,18 +287,18 @@ def test_timeline_only_change_dates():
                             ("2021-09-05", "blue", "blue", ["North"]),   # another view
                             ("2021-09-06", "press", "red", ["South"]),   # another view
                             ("2021-09-08", "red", "red", ["South"])])
-    assert rows_of(timeline(claimset, view="red")) == [("2021-09-03", 1, 0, 0, 2),
-                                                       ("2021-09-08", 2, 0, 0, 1)]
+    assert rows_of(timeline(claimset, view="red")) == [("2021-09-03", 1, 0, 0, 0, 2),
+                                                       ("2021-09-08", 2, 0, 0, 0, 1)]
     assert rows_of(timeline(claimset, view="combined")) == [
-        ("2021-09-03", 1, 0, 0, 2),
-        ("2021-09-05", 0, 0, 1, 2),   # blue disagrees on North
-        ("2021-09-06", 1, 0, 1, 1),   # press on South; red's repeat on 09-08 changes nothing
+        ("2021-09-03", 1, 0, 0, 0, 2),
+        ("2021-09-05", 0, 0, 0, 1, 2),   # blue disagrees on North: disputed
+        ("2021-09-06", 1, 0, 0, 1, 1),   # press on South; red's repeat on 09-08 changes nothing
     ]
 
 
 def test_timeline_of_a_view_without_claims_is_empty():
     frame = timeline(tiny_claims([("2021-09-03", "red", "red", ["North"])]), view="blue")
-    assert list(frame.columns) == ["date", "red", "blue", "contested", "unknown"]
+    assert list(frame.columns) == ["date", "red", "blue", "contested", "disputed", "unknown"]
     assert len(frame) == 0
 
 
@@ -300,7 +307,7 @@ def test_timeline_omits_a_day_whose_changes_cancel_out():
                             ("2021-09-05T10:00", "red", "blue", ["North"]),
                             ("2021-09-05T14:00", "red", "red", ["North"])])
     # At the end of 09-05 North is red again, as at the end of 09-04: not a change date.
-    assert rows_of(timeline(claimset, view="red")) == [("2021-09-03", 1, 0, 0, 2)]
+    assert rows_of(timeline(claimset, view="red")) == [("2021-09-03", 1, 0, 0, 0, 2)]
 
 
 def test_timeline_omits_a_day_whose_counts_do_not_change():
@@ -309,7 +316,7 @@ def test_timeline_omits_a_day_whose_counts_do_not_change():
                             ("2021-09-03", "red", "blue", ["South"]),
                             ("2021-09-05", "red", "blue", ["North"]),
                             ("2021-09-05", "red", "red", ["South"])])
-    assert rows_of(timeline(claimset, view="red")) == [("2021-09-03", 1, 1, 0, 1)]
+    assert rows_of(timeline(claimset, view="red")) == [("2021-09-03", 1, 1, 0, 0, 1)]
 
 
 def test_district_timeline_keeps_a_swap_the_counts_hide():
@@ -439,7 +446,7 @@ def test_a_later_claim_never_changes_an_earlier_snapshot(claimset, view, on, row
 
 @PROPERTY
 @given(claim_sets, snapshot_moments)
-def test_combined_is_contested_exactly_where_the_voices_disagree(claimset, on):
+def test_combined_is_disputed_exactly_where_the_voices_disagree(claimset, on):
     voices = {v: resolve(claimset, view=v, on=on).holders() for v in ("red", "blue", "independent")}
     combined = resolve(claimset, view=COMBINED, on=on).holders()
     for pcode in PCODES:
@@ -447,9 +454,12 @@ def test_combined_is_contested_exactly_where_the_voices_disagree(claimset, on):
         if not heard:
             assert combined[pcode] == "unknown"
         elif len(heard) > 1:
-            assert combined[pcode] == "contested"
+            # Disagreement, a side against contested included, is disputed, never contested.
+            assert combined[pcode] == "disputed"
         else:
-            assert combined[pcode] == heard.pop()
+            assert combined[pcode] == next(iter(heard))
+        if combined[pcode] == "contested":
+            assert heard == {"contested"}
 
 
 @settings(max_examples=100, deadline=None)

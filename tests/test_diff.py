@@ -91,7 +91,7 @@ def test_a_moved_date_changes_a_closed_range():
     d = compare(old, new, views=["blue", "combined"])
     # blue's view: North was blue from the 5th, now only from the 7th: unknown on the 5th and 6th.
     assert holders(d, "blue") == [("North", "2021-09-05", "2021-09-06", "blue", "unknown", ("c1",), ())]
-    assert holders(d, "combined") == [("North", "2021-09-05", "2021-09-06", "contested", "red",
+    assert holders(d, "combined") == [("North", "2021-09-05", "2021-09-06", "disputed", "red",
                                        ("c0", "c1"), ("c0",))]
 
 

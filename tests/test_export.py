@@ -58,8 +58,8 @@ def test_snapshot_csv(claims):
     assert list(rows[0]) == export.SNAPSHOT_COLUMNS
     assert [(r["pcode"], r["district"], r["holder"], r["since"], r["claim_ids"], r["district_da"])
             for r in rows] == [
-        ("XX0101", "North", "contested", "2021-09-05", "r1;b1", "شمال"),
-        ("XX0102", "South", "contested", "2021-09-04", "r1;p1", "جنوب"),
+        ("XX0101", "North", "disputed", "2021-09-05", "r1;b1", "شمال"),
+        ("XX0102", "South", "disputed", "2021-09-04", "r1;p1", "جنوب"),
         ("XX0103", "East", "unknown", "", "", "شرق"),
     ]
     # Source names with commas and quotes survive the round trip.
@@ -92,7 +92,7 @@ def test_snapshot_geojson(claims, districts):
     assert data["type"] == "FeatureCollection"
     assert (data["view"], data["on"], data["attribution"]) == ("combined", "2021-09-05T23:59", ATTRIBUTION)
     assert [f["properties"]["pcode"] for f in data["features"]] == ["XX0101", "XX0102", "XX0103"]
-    assert [f["properties"]["holder"] for f in data["features"]] == ["contested", "contested", "unknown"]
+    assert [f["properties"]["holder"] for f in data["features"]] == ["disputed", "disputed", "unknown"]
     for feature, geometry in zip(data["features"], districts.geometry):
         assert feature["type"] == "Feature"
         assert shape(feature["geometry"]).equals(geometry)
@@ -110,14 +110,14 @@ def test_snapshot_geojson_leaves_out_districts_not_in_the_snapshot(claims, distr
 def test_timeline_csv_and_json(claims):
     frame = timeline(claims, view="combined")
     assert export.timeline_csv(frame) == (
-        "date,red,blue,contested,unknown\n"
-        "2021-09-03,2,0,0,1\n"
-        "2021-09-04,1,0,1,1\n"
-        "2021-09-05,0,0,2,1\n")
+        "date,red,blue,contested,disputed,unknown\n"
+        "2021-09-03,2,0,0,0,1\n"
+        "2021-09-04,1,0,0,1,1\n"
+        "2021-09-05,0,0,0,2,1\n")
     assert json.loads(export.timeline_json(frame)) == [
-        {"date": "2021-09-03", "counts": {"red": 2, "blue": 0, "contested": 0, "unknown": 1}},
-        {"date": "2021-09-04", "counts": {"red": 1, "blue": 0, "contested": 1, "unknown": 1}},
-        {"date": "2021-09-05", "counts": {"red": 0, "blue": 0, "contested": 2, "unknown": 1}},
+        {"date": "2021-09-03", "counts": {"red": 2, "blue": 0, "contested": 0, "disputed": 0, "unknown": 1}},
+        {"date": "2021-09-04", "counts": {"red": 1, "blue": 0, "contested": 0, "disputed": 1, "unknown": 1}},
+        {"date": "2021-09-05", "counts": {"red": 0, "blue": 0, "contested": 0, "disputed": 2, "unknown": 1}},
     ]
 
 
@@ -126,8 +126,8 @@ def test_district_timeline_csv_and_json(claims):
     assert export.district_timeline_csv(frame, claims) == (
         "date,North,South,East\n"
         "2021-09-03,red,red,unknown\n"
-        "2021-09-04,red,contested,unknown\n"
-        "2021-09-05,contested,contested,unknown\n")
+        "2021-09-04,red,disputed,unknown\n"
+        "2021-09-05,disputed,disputed,unknown\n")
     document = json.loads(export.district_timeline_json(frame, claims))
     assert document["districts"] == {"XX0101": "North", "XX0102": "South", "XX0103": "East"}
     assert document["rows"][0] == {"date": "2021-09-03",
@@ -144,7 +144,7 @@ def test_district_timeline_csv_tells_apart_districts_of_the_same_name(claims):
 
 def test_empty_timeline(claims):
     frame = timeline(claims, view="independent").iloc[0:0]
-    assert export.timeline_csv(frame) == "date,red,blue,contested,unknown\n"
+    assert export.timeline_csv(frame) == "date,red,blue,contested,disputed,unknown\n"
     assert json.loads(export.timeline_json(frame)) == []
 
 
@@ -152,3 +152,63 @@ def test_map_html_is_a_page(claims, districts):
     page = export.map_html(resolve(claims, view="red", on="2021-09-05"), districts, claims)
     assert page.lstrip().lower().startswith("<!doctype html>")
     assert ATTRIBUTION in page
+
+
+# ------------------------------------------------ CSV: formulas neutralised, rows kept (issue 9)
+
+FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1:A2)", "\t=1", "\r=1+1", '=HYPERLINK("http://evil.example")']
+
+
+def hostile_claims(claims, name: str):
+    """The fixture with every source and district named ``name`` (as a hostile file could)."""
+    sources = {k: dataclasses.replace(s, name=f"{name} {k}" if k != "red" else name)
+               for k, s in claims.sources.items()}
+    districts = tuple(dataclasses.replace(d, name=f"{name} {d.pcode}", name_da=name)
+                      for d in claims.districts)
+    return dataclasses.replace(claims, sources=sources, districts=districts)
+
+
+@pytest.mark.parametrize("name", FORMULAS + ["a\rb", "a\nb", "a\r\nb", 'say "x", then\ny'])
+def test_every_csv_keeps_its_rows_and_neutralises_formulas(claims, name):
+    import pandas as pd
+
+    hostile = hostile_claims(claims, name)
+    frame = district_timeline(hostile, view="combined")
+    snapshot = resolve(hostile, view="combined", on="2021-09-05")
+    texts = {
+        "snapshot": export.snapshot_csv(snapshot, hostile),
+        "timeline": export.timeline_csv(timeline(hostile, view="combined")),
+        "districts": export.district_timeline_csv(frame, hostile),
+    }
+    for kind, text in texts.items():
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        expected = {"snapshot": 4, "timeline": 4, "districts": 4}[kind]
+        assert len(rows) == expected, (kind, rows)
+        assert len(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)) == expected - 1
+        # No cell, once read, starts a formula; and a line break inside a value is quoted.
+        cells = [cell for row in rows for cell in row]
+        assert not [c for c in cells if c.startswith(export.FORMULA_PREFIXES)], (kind, cells)
+        for line in text.split("\n")[1:-1]:
+            assert not line.startswith(export.FORMULA_PREFIXES), (kind, line)
+    # The text itself is kept, behind the documented ' where it starts a formula.
+    shown = ("'" + name) if name.startswith(export.FORMULA_PREFIXES) else name
+    rows = list(csv.DictReader(io.StringIO(texts["snapshot"], newline="")))
+    assert rows[0]["district_da"] == shown
+    assert rows[0]["sources"].startswith(shown)
+    header = next(csv.reader(io.StringIO(texts["districts"], newline="")))
+    assert header[1] == (("'" + name) if name.startswith(export.FORMULA_PREFIXES) else name) + " XX0101"
+
+
+def test_csv_of_ordinary_text_is_unchanged(claims):
+    """Neutralising touches only cells that need it: the README's examples stay as they were."""
+    text = export.snapshot_csv(resolve(claims, view="combined", on="2021-09-05"), claims)
+    frame = export.snapshot_frame(resolve(claims, view="combined", on="2021-09-05"), claims)
+    assert text == frame.to_csv(index=False, lineterminator="\n")
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("=1+1", "'=1+1"), ("-2", "'-2"), ("@x", "'@x"), ("+x", "'+x"), ("\tx", "'\tx"),
+    ("\rx", "\"'\rx\""), ("a,b", '"a,b"'), ('a"b', '"a""b"'), ("a\nb", '"a\nb"'), ("a=b", "a=b"),
+    (None, ""), (float("nan"), ""), (3, "3"), ("", "")])
+def test_csv_cell(value, cell):
+    assert export.csv_cell(value) == cell

@@ -1,6 +1,6 @@
 """Tests of dashboard.gazetteer: district names within one province, and places.
 
-Panjshir (AF08) and Baghlan (AF09) come from the real boundary data (../shared/geodata);
+Panjshir (AF08) and Baghlan (AF09) come from the committed boundary data (geodata/);
 the rest is built in code.
 """
 
@@ -19,7 +19,7 @@ from dashboard.testing import tiny_gazetteer
 
 @pytest.fixture(scope="module")
 def gazetteer_for():
-    return boundary_gazetteer(download=False)
+    return boundary_gazetteer()
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +212,7 @@ def test_read_gazetteer_takes_only_the_province_entries(tmp_path):
 
 
 def test_read_gazetteer_without_name_files(tmp_path):
-    frame = boundaries.load_districts("AF08", download=False)
+    frame = boundaries.load_region("AF08")
     g = read_gazetteer(frame, "AF08", aliases_path=tmp_path / "none.yaml",
                        places_path=tmp_path / "none.yaml")
     assert g.find("Rukha") == "AF0802"
@@ -225,3 +225,75 @@ def test_tiny_gazetteer():
     assert (g.province, [d.name for d in g.districts]) == ("XX01", ["North", "South", "East"])
     assert (g.find("nord"), g.find("South"), g.find("شرق"), g.find("West")) == (
         "XX0101", "XX0102", "XX0103", None)
+
+
+# ---------------------------------------------------------------------------- place points
+
+def place_entries():
+    places = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8")) or {}
+    return [(province, name, entry) for province, entries in places.items()
+            for name, entry in (entries or {}).items()]
+
+
+def test_points_parse(tmp_path):
+    frame = gpd.GeoDataFrame({"pcode": ["XX0101"], "name": ["Alpha"], "name_da": [""],
+                              "alt_names": [[]], "province": ["XX01"]},
+                             geometry=[box(69, 35, 70, 36)], crs="EPSG:4326")
+    places = tmp_path / "places.yaml"
+    places.write_text(
+        "XX01:\n"
+        "  The Pass: {district: XX0101, lat: 35.5, lon: 69.25, point_source: 'GeoNames 1'}\n"
+        "  Whole Degrees: {district: XX0101, lat: 35, lon: 69, point_source: 'A report, p. 3'}\n"
+        "  No Source: {district: XX0101, lat: 35.5, lon: 69.25}\n"
+        "  Empty Source: {district: XX0101, lat: 35.5, lon: 69.25, point_source: ' '}\n"
+        "  Half: {district: XX0101, lat: 35.5, point_source: 'GeoNames 2'}\n"
+        "  Text: {district: XX0101, lat: '35.5', lon: '69.25', point_source: 'GeoNames 3'}\n"
+        "  Off The Globe: {district: XX0101, lat: 135.5, lon: 69.25, point_source: 'GeoNames 4'}\n"
+        "  Plain: XX0101\n", encoding="utf-8")
+    g = read_gazetteer(frame, "XX01", aliases_path=tmp_path / "none.yaml", places_path=places)
+    assert g.place("the pass") == Place("The Pass", "XX0101", lat=35.5, lon=69.25,
+                                        point_source="GeoNames 1")
+    assert g.place("the pass").point == (35.5, 69.25)
+    assert g.place("Whole Degrees").point == (35.0, 69.0)
+    assert isinstance(g.place("Whole Degrees").lat, float)
+    for name in ("No Source", "Empty Source", "Half", "Text", "Off The Globe", "Plain"):
+        place = g.place(name)
+        assert (place.lat, place.lon, place.point_source, place.point) == (None, None, None, None), name
+
+
+def test_no_point_without_a_source_in_the_places_file():
+    for province, name, entry in place_entries():
+        if isinstance(entry, str):
+            continue
+        keys = {"lat", "lon", "point_source"} & set(entry)
+        assert keys in (set(), {"lat", "lon", "point_source"}), f"{province} {name}: {sorted(keys)}"
+        if keys:
+            assert isinstance(entry["lat"], float) and isinstance(entry["lon"], float), name
+            assert len(entry["point_source"].strip()) > 10, name
+            assert entry.get("note"), f"{name}: a point keeps the place's note"
+
+
+def test_the_places_file_has_sourced_points(panjshir):
+    pointed = {p.name: p for p in panjshir.places if p.point}
+    assert {"Khawak Pass", "Provincial centre"} <= set(pointed)
+    assert pointed["Khawak Pass"].point == (35.66324, 69.78714)
+    assert "GeoNames 1136827" in pointed["Khawak Pass"].point_source
+    # Never guessed: places no gazetteer read locates stay without a point.
+    for name in ("Dashte Rewak", "Governor's compound", "Abshar", "Abdullah Khel"):
+        assert panjshir.place(name).point is None, name
+
+
+def test_every_point_lies_in_its_district_polygon():
+    from shapely.geometry import Point
+
+    for province, name, entry in place_entries():
+        if isinstance(entry, str) or "lat" not in entry:
+            continue
+        try:
+            districts = boundaries.load_region(province, full_resolution=True)
+        except boundaries.BoundaryError as exc:
+            pytest.skip(f"no boundary data (../shared/geodata): {exc}")
+        polygon = districts.set_index("pcode").geometry[entry["district"]]
+        point = Point(entry["lon"], entry["lat"])
+        assert polygon.contains(point), (
+            f"{province} {name}: ({entry['lat']}, {entry['lon']}) is not inside {entry['district']}")

@@ -59,7 +59,7 @@ def flip_a_holder(text: str, claims, view: str, on: str) -> tuple[str, str]:
 
 def colour(claims, holder: str) -> str:
     return claims.sides[holder].color if holder in claims.sides else \
-        {"contested": "url(#contested-hatch)", "unknown": "#DDDDDD"}[holder]
+        {"contested": "url(#contested-hatch)", "disputed": "#CC79A7", "unknown": "#DDDDDD"}[holder]
 
 
 # -- AppTest: an edit that takes away the session's view or day ---------------------------------
@@ -75,7 +75,7 @@ def test_renaming_the_side_a_session_is_viewing_keeps_the_session_working(claims
     assert not at.exception
     text = claims_file.read_text(encoding="utf-8")
     renamed = (text.replace("  nrf: {", "  front: {").replace(": nrf}", ": front}")
-               .replace("holder: nrf\n", "holder: front\n"))
+               .replace("side: nrf,", "side: front,").replace("holder: nrf\n", "holder: front\n"))
     claims_file.write_text(renamed, encoding="utf-8")
     claims = read_claims(claims_file)  # a valid edit
     assert "nrf" not in claims.views
@@ -117,7 +117,7 @@ def test_a_valid_edit_changes_the_counts_on_the_next_rerun(claims_file):
     after = read_claims(claims_file)
     at.run()
     labels = {**{s: x.label for s, x in after.sides.items()}, "contested": "Contested",
-              "unknown": "No claim yet"}
+              "disputed": "Disputed", "unknown": "No claim yet"}
     now = list(expected(after, "taliban", DATE).values())
     want = [f"**{now.count(h)}** × {labels[h]}" for h in after.holders if now.count(h)]
     assert [m.value for m in at.markdown if " × " in m.value] == want

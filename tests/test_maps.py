@@ -16,7 +16,8 @@ from dashboard import boundaries, export
 from dashboard.claims import check_claims
 from dashboard.control import resolve
 from dashboard.gazetteer import boundary_gazetteer
-from dashboard.maps import (ATTRIBUTION, CONTESTED_FILL, UNKNOWN_COLOR, build_map, map_data, palette,
+from dashboard.maps import (ATTRIBUTION, CONTESTED_FILL, DISPUTED_COLOR, UNKNOWN_COLOR, build_map,
+                            map_data, palette,
                             standalone_html, view_label)
 
 HOSTILE_QUOTE = "<img src=x onerror=alert(1)>"
@@ -63,14 +64,14 @@ PCODES = [f"AF080{k}" for k in range(1, 8)]
 
 @pytest.fixture(scope="module")
 def claims():
-    claimset, problems = check_claims(CLAIMS.encode(), gazetteer_for=boundary_gazetteer(download=False))
+    claimset, problems = check_claims(CLAIMS.encode(), gazetteer_for=boundary_gazetteer())
     assert problems == [], [str(p) for p in problems]
     return claimset
 
 
 @pytest.fixture(scope="module")
 def districts():
-    return boundaries.for_web(boundaries.load_districts("AF08", download=False))
+    return boundaries.for_web(boundaries.load_region("AF08"))
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +155,7 @@ def test_hostile_text_is_embedded_escaped_and_intact(pages):
 
 def test_palette_uses_the_sides_colours(claims):
     styles = palette(claims)
-    assert set(styles) == {"taliban", "nrf", "contested", "unknown"}
+    assert set(styles) == {"taliban", "nrf", "contested", "disputed", "unknown"}
     assert styles["taliban"]["fillColor"] == "#D55E00"
     assert styles["nrf"]["fillColor"] == "#0072B2"
     assert styles["contested"]["fillColor"] == CONTESTED_FILL == "url(#contested-hatch)"
@@ -180,9 +181,10 @@ def test_districts_are_filled_with_their_holders_colours(pages):
     assert styler_fills(pages["taliban"]) == {
         p: "#0072B2" if p in ("AF0801", "AF0802") else "#D55E00" for p in PCODES}
     assert styler_fills(pages["nrf"]) == {p: "#0072B2" for p in PCODES}
-    # Combined: the two sides disagree on five districts, which are hatched.
+    # Combined: the two sides disagree on five districts, which are disputed (not hatched:
+    # hatching is claimed fighting).
     assert styler_fills(pages["combined"]) == {
-        p: "#0072B2" if p in ("AF0801", "AF0802") else "url(#contested-hatch)" for p in PCODES}
+        p: "#0072B2" if p in ("AF0801", "AF0802") else DISPUTED_COLOR for p in PCODES}
     assert styler_fills(pages["independent"]) == {p: UNKNOWN_COLOR for p in PCODES}
 
 
@@ -193,7 +195,7 @@ def test_the_hatch_pattern_is_defined_once(pages):
 
 def test_the_legend_lists_every_holder(pages):
     legend = re.search(r'<div id="legend".*?</ul>', pages["combined"], re.S).group(0)
-    assert re.findall(r'data-holder="(\w+)"', legend) == ["taliban", "nrf", "contested", "unknown"]
+    assert re.findall(r'data-holder="(\w+)"', legend) == ["taliban", "nrf", "contested", "disputed", "unknown"]
     assert "National Resistance Front" in legend
 
 
@@ -203,7 +205,7 @@ def test_map_data(claims):
     assert data["views"] == {"taliban": f"{HOSTILE_LABEL} claims", "nrf": "National Resistance Front claims",
                              "independent": "Independent reports", "combined": "All voices combined"}
     assert set(data["history"]) == set(claims.views)  # the app's engine can show every view
-    assert data["holders"] == ["taliban", "nrf", "contested", "unknown"]
+    assert data["holders"] == ["taliban", "nrf", "contested", "disputed", "unknown"]
     nrf = {i: h for _, i, h, _ in data["history"]["nrf"]}
     assert nrf == {i: 1 for i in range(7)}
     only = map_data(claims, view="nrf", on="2021-09-05", engine=False)

@@ -32,6 +32,7 @@ from tests.conftest import streamlit_server
 
 QUOTE = "<img src=x onerror=alert(1)>"
 NOTE = "<script>alert(1)</script>"
+ENDS_SCRIPT = "</script><script>alert(1)</script>"  # a quote that tries to close a script element
 SOURCE = '"><svg onload=alert(1)> Evil spokesman'
 VIA = '"><svg onload=alert(1)> Relay'
 PRESS = "Front <b>press</b> office"
@@ -80,6 +81,7 @@ HOSTILE = textwrap.dedent("""\
         source: front
         via: relay
         url: "https://example.com/c"
+        quote: "</script><script>alert(1)</script>"
         holder: nrf
         districts: all
     """)
@@ -216,7 +218,7 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
         target = tmp_path / download.value.suggested_filename
         download.value.save_as(target)
     html = target.read_text(encoding="utf-8")
-    for raw in (QUOTE, NOTE, "<svg onload", "<b>press</b>"):
+    for raw in (QUOTE, NOTE, ENDS_SCRIPT, "<svg onload", "<b>press</b>"):
         assert raw not in html, f"{raw!r} is in the page unescaped"
 
     page.goto(target.as_uri())
@@ -327,3 +329,196 @@ def test_a_session_with_another_host_name_is_refused(repo_claims):
                 answers[host] = s.recv(200).split(b"\r\n")[0].decode()
     assert " 101 " not in answers["evil.example"], answers
     assert " 101 " in answers["127.0.0.1"], answers
+
+
+# --------------------------------------------- issue 9: text stays text in every output (property)
+
+import csv as _csv  # noqa: E402
+import html as _html  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
+
+import geopandas as gpd  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from shapely.geometry import box  # noqa: E402
+
+from dashboard import export  # noqa: E402
+from dashboard.claims import check_claims  # noqa: E402
+from dashboard.yamlnodes import FORBIDDEN  # noqa: E402
+from dashboard.control import resolve  # noqa: E402
+from dashboard.testing import tiny_gazetteer  # noqa: E402
+
+PAYLOADS = [
+    "{{ 7*7 }}", "{#", "{{", "{% for x in range(3) %}", "#}", "{{ cycler.__init__.__globals__ }}",
+    "</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<!--", "]]>", "&amp;",
+    "**bold** _it_ `code` # head", "[site](https://evil.example)", "![t](http://127.0.0.1:8799/x.png)",
+    "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1+1", "a\nb", "\r\n", "\x85", "\u2028", "\u2029",
+    "\u202e", "'", '"', "\\", "${x}", "%s", "شمال", "😀",
+]
+# Any character YAML takes (raw or escaped) and the checker allows.
+_CHAR = st.characters(codec="utf-8", exclude_categories=("Cs",)).filter(lambda c: not FORBIDDEN.search(c))
+TEXT = (st.lists(st.one_of(st.sampled_from(PAYLOADS), st.text(_CHAR, max_size=6)), min_size=1, max_size=4)
+        .map("".join).filter(lambda t: 0 < len(t) <= 200))
+URLS = st.sampled_from([
+    'https://example.org/?q="><script>alert(1)</script>', "https://example.org/{{7*7}}",
+    "https://example.org/=1+1", "https://e.example/'onmouseover=alert(1)", "http://example.net/a&b<c>"])
+
+
+def yaml_quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that reads back exactly (escapes for the rest)."""
+    out = []
+    for c in text:
+        code = ord(c)
+        if c in '"\\':
+            out.append("\\" + c)
+        elif 0x20 <= code < 0x7f or (code >= 0xa0 and c.isprintable()):
+            out.append(c)
+        else:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000
+                       else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+def hostile_yaml(text: str, url: str) -> bytes:
+    """A valid claims file (fixture province XX01) with ``text`` in every free-text field."""
+    t, u = yaml_quoted(text), yaml_quoted(url)
+    return f"""\
+version: 1
+region: {{province: XX01, name: {t}}}
+sides:
+  red: {{label: {t}, color: "#D55E00"}}
+  blue: {{label: Blue, color: "#0072B2"}}
+sources:
+  ann: {{name: {t}, side: red, url: {u}, note: {t}}}
+  bob: {{name: {t}, side: independent}}
+claims:
+  - id: a1
+    date: 2021-09-05
+    source: ann
+    via: bob
+    url: {u}
+    archived_url: {u}
+    quote: {t}
+    note: {t}
+    date_note: {t}
+    holder: red
+    districts: [North, South]
+  - {{id: b1, date: 2021-09-04, source: bob, holder: blue, districts: [South], quote: {t}}}
+""".encode()
+
+
+TINY_DISTRICTS = gpd.GeoDataFrame(
+    {"pcode": ["XX0101", "XX0102", "XX0103"], "name": ["North", "South", "East"]},
+    geometry=[box(0, 1, 1, 2), box(0, 0, 1, 1), box(1, 0, 2, 2)], crs="EPSG:4326")
+
+
+def hostile_claims(text: str, url: str):
+    claims, problems = check_claims(hostile_yaml(text, url), gazetteer_for=lambda p: tiny_gazetteer())
+    assert problems == [], [str(p) for p in problems]
+    assert claims.claims[0].quote == text and claims.sources["ann"].name == text
+    assert claims.sides["red"].label == text
+    return claims
+
+
+def strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*strings_in(k), *strings_in(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    return []
+
+
+def neutral(text: str) -> str:
+    """The documented CSV form: a ' in front of a formula prefix."""
+    return "'" + text if text.startswith(export.FORMULA_PREFIXES) else text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXT, url=URLS)
+@example(text="{{ 7*7 }}", url="https://example.org/{{7*7}}")
+@example(text="\r=1+1", url="https://example.org/=1+1")
+@example(text="</script><script>alert(1)</script>", url='https://example.org/?q="><script>alert(1)</script>')
+def test_text_comes_out_of_csv_json_and_geojson_as_it_went_in(text, url):
+    claims = hostile_claims(text, url)
+    snapshot = resolve(claims, view="combined", on="2021-09-05")
+    # JSON and GeoJSON: the same strings, exactly.
+    for document in (json.loads(export.snapshot_json(snapshot, claims)),
+                     json.loads(export.snapshot_geojson(snapshot, TINY_DISTRICTS, claims))):
+        records = document["districts"] if "districts" in document else \
+            [f["properties"] for f in document["features"]]
+        north, south = records[0], records[1]
+        assert (north["sources"], south["sources"]) == (text, f"{text}; {text}")  # by name
+        by_id = {c["id"]: c for c in north["claims"]}
+        assert (by_id["a1"]["quote"], by_id["a1"]["source"], by_id["a1"]["via"], by_id["a1"]["url"]) == (
+            text, text, text, url)
+    # CSV: one row per district, whatever the text; the text back, behind ' for a formula.
+    csv_text = export.snapshot_csv(snapshot, claims)
+    rows = list(_csv.DictReader(io.StringIO(csv_text, newline="")))
+    assert [r["pcode"] for r in rows] == ["XX0101", "XX0102", "XX0103"]
+    assert (rows[0]["sources"], rows[1]["sources"]) == (neutral(text), neutral(f"{text}; {text}"))
+    assert not any(line.startswith(export.FORMULA_PREFIXES) for line in csv_text.split("\n"))
+
+
+class _Scripts(HTMLParser):
+    """Every <script> of a page as a browser splits it: (type, text)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[list[str]] = []
+        self._in = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self.scripts.append([dict(attrs).get("type") or "", ""])
+            self._in = True
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in = False
+
+    def handle_data(self, data):
+        if self._in:
+            self.scripts[-1][1] += data
+
+
+def scripts_of(page: str) -> list[list[str]]:
+    parser = _Scripts()
+    parser.feed(page)
+    return parser.scripts
+
+
+@pytest.fixture(scope="module")
+def plain_map_scripts():
+    claims = hostile_claims("plain words", "https://example.org/")
+    page = export.map_html(resolve(claims, view="combined", on="2021-09-05"), TINY_DISTRICTS, claims)
+    return scripts_of(page)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(text=TEXT, url=URLS)
+@example(text="{{ 7*7 }}", url="https://example.org/{{7*7}}")
+@example(text="{# an unclosed comment", url="https://example.org/")
+@example(text="an unclosed {{ expression", url="https://example.org/")
+@example(text="</script><script>alert(1)</script>", url='https://example.org/?q="><script>alert(1)</script>')
+def test_text_reaches_the_map_page_as_data_never_as_template_or_markup(plain_map_scripts, text, url):
+    claims = hostile_claims(text, url)
+    page = export.map_html(resolve(claims, view="combined", on="2021-09-05"), TINY_DISTRICTS, claims)
+    scripts = scripts_of(page)
+    # No script element was added or cut short by the text: the same scripts as a plain page.
+    assert [kind for kind, _ in scripts] == [kind for kind, _ in plain_map_scripts]
+    data = [json.loads(body) for kind, body in scripts if kind == "application/json"]
+    assert data, "the page carries its data as JSON"
+    found = strings_in(data)
+    assert text in found and url in found  # the quote and names, exactly as written
+    for kind, body in scripts:
+        if kind != "application/json":
+            assert "alert(1)" not in body
+    # The side label in the legend: escaped HTML (or, in a new engine, in the JSON data).
+    assert _html.escape(text) in page or found.count(text) > 1
+    if "{{ 7*7 }}" in text and "49" not in text:
+        assert '"49"' not in page and ">49<" not in page
