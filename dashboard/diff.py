@@ -315,7 +315,8 @@ def to_text(diff: ClaimsDiff, *, old_name: str = "old", new_name: str = "new") -
         lines.append(f"holders that change, view {plain(view)}:")
         for h in (h for h in diff.holders if h.view == view):
             start, end = _span(h)
-            span = f"{start} onwards" if h.end is None else f"{start} to {end}"
+            span = (f"{start} onwards" if h.end is None else start if h.end == h.start
+                    else f"{start} to {end}")
             lines.append(f"  {plain(h.district)} ({plain(h.pcode)})  {span}  "
                          f"{plain(h.old_holder)} -> {plain(h.new_holder)}  "
                          f"(old: {plain(', '.join(h.old_claims) or 'no claim')}; "
