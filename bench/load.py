@@ -8,8 +8,10 @@ interaction is timed from the key press (or click) until
 
 * the map's district fills equal the snapshot :func:`dashboard.control.resolve` gives for
   that view and day, and
-* the page has finished its rerun: the script is not running, no element is stale, and the
-  URL (written by the last line of the script) names that view and day.
+* the page has followed: the URL names that view and day and the panel's heading shows the
+  day (both written by the rerun). The map's own controls are driven (view radio, date
+  slider), found by their accessible names; nothing reads Streamlit's page structure to
+  drive or time them.
 
 Errors are interactions that time out, JavaScript errors on a page, exceptions shown on a
 page, a lost connection, and anything else that goes wrong in a session. The server's memory
@@ -47,25 +49,29 @@ MAX_SESSIONS = 200          # hard caps, whatever the options say
 MAX_SECONDS = 600
 FIND_MAX_BUDGET = 600       # --find-max stops stepping up after this many seconds in all
 
-# In the page: does the map show `want` (it follows the slider and the view in the browser)?
+# In the page: does the map show `want`? The map engine's root is in an open shadow root (the
+# Components v2 element); it is found without reading Streamlit's own page structure.
 MAP_JS = """(want) => {
-  const outer = document.querySelector("iframe[title*='district_map']");
-  const inner = outer && outer.contentDocument && outer.contentDocument.getElementById("map");
-  const doc = inner && inner.contentDocument;
-  if (!doc) return false;
-  const paths = doc.querySelectorAll("path[data-pcode]");
+  let root = window.__cmRoot;
+  if (!root || !root.isConnected) {
+    root = document.querySelector(".cm-root");
+    for (const e of root ? [] : document.querySelectorAll("*")) {
+      if (e.shadowRoot && (root = e.shadowRoot.querySelector(".cm-root"))) break;
+    }
+    window.__cmRoot = root;
+  }
+  if (!root) return false;
+  const paths = root.querySelectorAll(".cm-pane-a path[data-pcode]");
   if (paths.length !== Object.keys(want).length) return false;
   for (const p of paths) if (want[p.dataset.pcode] !== p.dataset.holder) return false;
   return true;
 }"""
-# In the page: has the rerun for (view, date) finished, and does the map show `want`?
-SETTLED_JS = """([view, date, want]) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.dataset.testScriptState !== "notRunning") return false;
-  if (app.dataset.testConnectionState && app.dataset.testConnectionState !== "CONNECTED") return false;
-  if (document.querySelector('[data-stale="true"]')) return false;
+# In the page: has the page followed to (view, date)? The URL names them and the panel's heading
+# shows the day (both written by the rerun), and the map shows `want`.
+SETTLED_JS = """([view, date, label, want]) => {
   const q = new URLSearchParams(location.search);
   if (q.get("view") !== view || q.get("date") !== date) return false;
+  if (![...document.querySelectorAll("h3")].some(h => h.textContent.includes(label))) return false;
   return (%s)(want);
 }""" % MAP_JS
 PROBLEMS_JS = """() => {
@@ -267,8 +273,9 @@ class Session:
 
     async def settle(self, timeout: float):
         day = self.expected.days[self.index]
+        label = dt.date.fromisoformat(day).strftime("%-d %b %Y")
         await self.page.wait_for_function(
-            SETTLED_JS, arg=[self.view, day, self.expected.holders(self.view, day)],
+            SETTLED_JS, arg=[self.view, day, label, self.expected.holders(self.view, day)],
             polling=30, timeout=timeout * 1000)
 
     async def open(self):
@@ -296,7 +303,8 @@ class Session:
         if self.rng.random() < 0.25:
             choices = [v for v in views if v != self.view]
             self.view = self.rng.choice(choices)
-            await self.page.locator(".st-key-view [role=radio]").nth(views.index(self.view)).click()
+            await self.page.locator(".cm-root").get_by_role("radiogroup", name="Whose claims").locator(
+                f"input[value='{self.view}']").click()
             return
         step = self.rng.choice((-1, 1))
         if not 0 <= self.index + step < len(days):
@@ -305,7 +313,7 @@ class Session:
         await self._press("ArrowRight" if step > 0 else "ArrowLeft")
 
     async def _press(self, key: str):
-        slider = self.page.locator(".st-key-date input[type=range]")
+        slider = self.page.locator(".cm-root").get_by_role("slider", name="Date")  # the map's own
         await slider.focus()
         await slider.press(key)
 

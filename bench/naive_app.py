@@ -17,7 +17,7 @@ from streamlit_folium import st_folium  # noqa: E402
 from bench import naive_map  # noqa: E402
 from dashboard import page  # noqa: E402
 from dashboard.control import resolve  # noqa: E402
-from dashboard.maps import view_label  # noqa: E402
+from dashboard.mapdata import view_label  # noqa: E402
 
 st.set_page_config(page_title="Naive map (benchmark)", layout="wide")
 claims = page.load(page.claims_path()).claims

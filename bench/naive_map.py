@@ -20,7 +20,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard.claims import CONTESTED, UNKNOWN
-from dashboard.maps import UNKNOWN_COLOR, view_label
+from dashboard.mapdata import UNKNOWN_COLOR, view_label
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/app/static"

@@ -2,8 +2,10 @@
 // It reads the map's frames directly (they are same-origin) once per animation frame, on
 // one clock for every frame: performance.timeOrigin + performance.now() (ms since the epoch).
 //
-//   kind "ours":  component iframe (title contains district_map) > iframe#map (srcdoc),
-//                 paths path[data-pcode] with data-holder and fill, <html data-day>.
+//   kind "ours":  the map engine's root (.cm-root, in the page or in an open shadow root: the
+//                 Components v2 element), its main pane's path[data-pcode] with data-holder,
+//                 the root's data-date; zoom through the glue's test hook (root.controlMap).
+//                 Nothing of Streamlit's own page structure is read.
 //   kind "naive": streamlit_folium's iframe (title contains st_folium), its Leaflet map in
 //                 window.map, a <div id="bench-day" data-day> written by bench/naive_map.py.
 (function () {
@@ -19,6 +21,7 @@
     if (!this.__benchWatched) {
       this.__benchWatched = true;
       this.addEventListener("message", function (event) {
+        B.lastWs = now();
         var f = B.first;
         if (f) {  // first paint: when the page's data arrives, and the largest message (the map)
           var t0 = now(), size = event.data && (event.data.byteLength || event.data.size || event.data.length) || 0;
@@ -35,33 +38,41 @@
     return send.apply(this, arguments);
   };
 
+  var engine = null;
+  function engineRoot() {  // the engine's root, wherever the component put it
+    if (engine && engine.isConnected) return engine;
+    engine = document.querySelector(".cm-root");
+    if (!engine) {
+      var all = document.querySelectorAll("*");
+      for (var i = 0; i < all.length && !engine; i++) {
+        if (all[i].shadowRoot) engine = all[i].shadowRoot.querySelector(".cm-root");
+      }
+    }
+    return engine;
+  }
   function mapDoc(kind) {
+    if (kind === "ours") return engineRoot();
     try {
-      var outer = document.querySelector(kind === "ours" ? "iframe[title*='district_map']"
-                                                         : "iframe[title*='st_folium']");
-      if (!outer || !outer.contentDocument) return null;
-      if (kind !== "ours") return outer.contentDocument;
-      var inner = outer.contentDocument.getElementById("map");
-      return inner && inner.contentDocument;
+      var outer = document.querySelector("iframe[title*='st_folium']");
+      return outer && outer.contentDocument;
     } catch (e) { return null; }
   }
 
   // {painted: number of drawn district paths, match: fills (and holders) and day as expected}
   function read(spec) {
     var doc = mapDoc(spec.kind);
-    if (!doc || !doc.documentElement) return { painted: 0, match: false };
+    if (!doc) return { painted: 0, match: false };
     var painted = 0, match = true, seen = 0, day;
     if (spec.kind === "ours") {
-      day = doc.documentElement.getAttribute("data-day");
-      var paths = doc.querySelectorAll("path[data-pcode]");
+      day = doc.getAttribute("data-date");
+      var paths = doc.querySelectorAll(".cm-pane-a path[data-pcode]");
       for (var i = 0; i < paths.length; i++) {
         var p = paths[i];
         if (p.getAttribute("d")) painted++;
         var code = p.getAttribute("data-pcode");
-        if (!(code in spec.fills)) continue;
+        if (!(code in spec.holders)) continue;
         seen++;
-        if (match && (p.getAttribute("fill") !== spec.fills[code] ||
-                      p.getAttribute("data-holder") !== spec.holders[code])) match = false;
+        if (match && p.getAttribute("data-holder") !== spec.holders[code]) match = false;
       }
     } else {
       var win = doc.defaultView, map = win && win.map;
@@ -95,14 +106,12 @@
     // The DOM-level time in the map frame (ours: the frame persists, so observe it).
     var doc = spec.kind === "ours" ? mapDoc("ours") : null;
     var observer = null;
-    if (doc) {
-      observer = new doc.defaultView.MutationObserver(function () {
-        if (rec.key !== null && rec.dom === null && read(spec).match) {
-          rec.dom = doc.defaultView.performance.timeOrigin + doc.defaultView.performance.now();
-        }
+    if (doc) {  // the engine's root is in this document (a shadow root of it): one clock
+      observer = new MutationObserver(function () {
+        if (rec.key !== null && rec.dom === null && read(spec).match) rec.dom = now();
       });
-      observer.observe(doc.documentElement, { subtree: true, attributes: true,
-                                              attributeFilter: ["fill", "data-holder", "data-day"] });
+      observer.observe(doc, { subtree: true, attributes: true,
+                              attributeFilter: ["fill", "data-holder", "data-date"] });
     }
     function frame() {
       var t = now(), state = read(spec);
@@ -133,10 +142,15 @@
     function frame() {
       var t = now();
       rec.frames++;
-      if (rec.shell === null && document.querySelector("[data-testid='stApp']")) rec.shell = t;
-      if (rec.iframe === null && document.querySelector(spec.kind === "ours" ?
-          "iframe[title*='district_map']" : "iframe[title*='st_folium']")) rec.iframe = t;
-      if (rec.inner === null && mapDoc(spec.kind) && mapDoc(spec.kind).querySelector("script")) rec.inner = t;
+      if (rec.shell === null && document.readyState === "complete") rec.shell = t;  // the page shell loaded
+      if (spec.kind === "ours") {  // "iframe": the engine's root exists; "inner": it is drawn
+        var root = engineRoot();
+        if (rec.iframe === null && root) rec.iframe = t;
+        if (rec.inner === null && root && root.getAttribute("data-ready") === "1") rec.inner = t;
+      } else {
+        if (rec.iframe === null && document.querySelector("iframe[title*='st_folium']")) rec.iframe = t;
+        if (rec.inner === null && mapDoc(spec.kind) && mapDoc(spec.kind).querySelector("script")) rec.inner = t;
+      }
       var state = read(spec);
       if (rec.ready === null && state.painted > 0) rec.ready = t;
       if (state.match) { rec.map = t; return; }
@@ -145,9 +159,12 @@
     requestAnimationFrame(frame);
   };
   function leaflet(kind) {
+    if (kind === "ours") {
+      var root = engineRoot();
+      return root && root.controlMap ? root.controlMap.map() : null;
+    }
     var doc = mapDoc(kind), win = doc && doc.defaultView;
-    if (!win) return null;
-    return kind === "ours" ? win.districtMap && win.districtMap.map : win.map;
+    return win ? win.map : null;
   }
   // The map's centre and zoom, and a zoom-in plus pan as a user would do before scrubbing.
   B.view = function (kind) {

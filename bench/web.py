@@ -32,12 +32,11 @@ def spec(claims, kind: str, view: str, iso: str, *, timeout: float) -> dict:
     """What the probe compares the map with: every district's fill (and holder) on ``iso``."""
     from bench import naive_map
     from dashboard.control import resolve
-    from dashboard.maps import palette
 
     holders = resolve(claims, view=view, on=iso).holders()
-    colour = {h: s["fillColor"] for h, s in palette(claims).items()} if kind == "ours" \
-        else naive_map.fills(claims)
-    return {"kind": kind, "fills": {p: colour[h] for p, h in holders.items()}, "holders": holders,
+    # Ours: the engine's data-holder on each path (its fills come from its data, patterns too).
+    fills = {} if kind == "ours" else {p: naive_map.fills(claims)[h] for p, h in holders.items()}
+    return {"kind": kind, "fills": fills, "holders": holders,
             "count": len(holders), "day": iso, "timeout": timeout * 1000}
 
 
@@ -105,10 +104,11 @@ def classify(frames: list[bytes]) -> dict:
             refs += 1
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
-            if element.WhichOneof("type") == "component_instance":
-                name = element.component_instance.component_name
-                if "district_map" in name or "st_folium" in name:
-                    maps.append(len(payload))
+            kind = element.WhichOneof("type")
+            if (kind == "bidi_component" and "control_map" in element.bidi_component.component_name) \
+                    or (kind == "component_instance"
+                        and "st_folium" in element.component_instance.component_name):
+                maps.append(len(payload))
     return {"cached_refs": refs, "map_args_sent": len(maps), "map_args_bytes": sum(maps),
             "largest_frame": largest}
 
@@ -132,14 +132,34 @@ def page_for(browser, first: dict | None = None):
         context.close()
 
 
-def wait_idle(page, timeout: float = 30_000):
-    """Until no rerun is under way: no element marked stale, no "Running" status."""
+def wait_idle(page, kind: str = "ours", timeout: float = 30_000, quiet_ms: int = 300):
+    """Until no rerun is under way.
+
+    Ours: nothing has come over Streamlit's websocket for ``quiet_ms`` (the probe stamps every
+    message): no read of Streamlit's page. Naive (the baseline, as it always was measured): no
+    element marked stale, no "Running" status.
+    """
+    if kind == "ours":
+        page.wait_for_function(
+            "(quiet) => window.__bench && (!window.__bench.lastWs"
+            " || performance.timeOrigin + performance.now() - window.__bench.lastWs > quiet)",
+            arg=quiet_ms, timeout=timeout, polling=50)
+        return
     page.wait_for_function(
         "() => !document.querySelector('[data-stale=\"true\"]') &&"
         " !(document.querySelector('[data-testid=\"stStatusWidget\"]')"
         "   && document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running'))",
         timeout=timeout)
     page.wait_for_timeout(200)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (all its threads) and its waited-for children."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
 
 
 def first_paint(browser, url: str, claims, kind: str, view: str, iso: str, *, navigations: int = 2,
@@ -155,7 +175,7 @@ def first_paint(browser, url: str, claims, kind: str, view: str, iso: str, *, na
             page.goto(f"{url}/?view={view}&date={iso}", wait_until="commit")
             page.wait_for_function("() => window.__bench && window.__bench.first && window.__bench.first.map",
                                    timeout=timeout * 1000, polling=50)
-            wait_idle(page)
+            wait_idle(page, kind)
             rec = page.evaluate("() => ({...window.__bench.first, origin: performance.timeOrigin})")
             one = {key: (rec[key] - rec["origin"]) / 1000 if rec.get(key) else None
                    for key in ("shell", "wsFirst", "wsBig", "wsLast", "iframe", "inner", "ready", "map")}
@@ -168,7 +188,13 @@ def first_paint(browser, url: str, claims, kind: str, view: str, iso: str, *, na
 
 def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: list[int], *,
           follow: bool, timeout: float = 20) -> dict:
-    """Press ArrowRight (+1) / ArrowLeft (-1) on the focused date slider, one step at a time."""
+    """Press ArrowRight (+1) / ArrowLeft (-1) on the focused date slider, one step at a time.
+
+    ``url`` from ``tests.conftest.streamlit_server`` carries the server's PID: its CPU time
+    (``/proc/<pid>/stat``) before the first step and after the last, over the steps, is the
+    server's CPU per scrub step (the rerun each step causes, and nothing of the browser's).
+    """
+    pid = getattr(url, "pid", None)
     from dashboard.page import days as all_days
 
     days = all_days(claims)
@@ -178,43 +204,48 @@ def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: li
         page.evaluate("s => window.__bench.watchFirst(s)", ready)
         page.wait_for_function("() => window.__bench.first && window.__bench.first.map",
                                timeout=timeout * 1000 * 3, polling=50)
-        wait_idle(page)
+        wait_idle(page, kind)
         # Zoom in and pan as a user would; make sure it took (a map rebuilt meanwhile loses it).
         for _ in range(5):
             initial = page.evaluate("kind => window.__bench.view(kind)", kind)
             page.evaluate("kind => window.__bench.zoomPan(kind)", kind)
             page.wait_for_timeout(300)
-            wait_idle(page)
+            wait_idle(page, kind)
             before = page.evaluate("kind => window.__bench.view(kind)", kind)
             if initial and before and before[2] == initial[2] + 1:
                 break
-        slider = page.locator(".st-key-date input[type=range]")
+        # Ours: the map's own slider (in the component); naive: Streamlit's select_slider.
+        slider = page.locator(".cm-root").get_by_role("slider", name="Date") if kind == "ours" \
+            else page.locator(".st-key-date input[type=range]")
         slider.focus()
         index = days.index(start)
         steps = []
+        cpu_start = cpu_seconds(pid) if pid else None
         for move in moves:
             index += move
             iso = days[index]
             want = spec(claims, kind, view, iso, timeout=timeout)
             if follow:
                 want["urlDate"], want["label"] = iso, day_label(iso)
-            if not page.evaluate("() => document.activeElement && document.activeElement.matches("
-                                 "'.st-key-date input[type=range]')"):
+            if not slider.evaluate("e => e.getRootNode().activeElement === e"):
                 slider.focus()
             page.evaluate("s => window.__bench.arm(s)", want)
             mark = wire.mark()
             page.keyboard.press("ArrowRight" if move > 0 else "ArrowLeft")
             page.wait_for_function("() => window.__bench.step.done", timeout=timeout * 1000 + 5000,
                                    polling=20)
-            wait_idle(page)
+            wait_idle(page, kind)
             rec = page.evaluate("() => window.__bench.step")
             step = {"day": iso, "timed_out": rec["timedOut"], "frames": rec["frames"], "blank": rec["blank"]}
             for key in ("dom", "map", "url", "heading", "sent", "answer", "last"):
                 step[key + "_ms"] = rec[key] - rec["key"] if rec.get(key) is not None else None
             step["bytes"] = wire.since(mark)
             steps.append(step)
+        # The server's own CPU time (not the browser's, which shares the machine) per step.
+        server_cpu = (cpu_seconds(pid) - cpu_start) / len(moves) if pid and moves else None
         after = page.evaluate("kind => window.__bench.view(kind)", kind)
         return {"kind": kind, "view": view, "start": start, "steps": steps, "view_before": before,
+                "server_cpu_s_per_step": server_cpu,
                 "view_after": after, "zoom_pan_kept": _same_view(before, after),
                 "outside_requests": outside, "js_errors": errors}
 
@@ -240,6 +271,8 @@ def summarise(run: dict) -> dict:
            "blank_frames": sum(s["blank"] for s in steps),
            "steps_with_blank_frames": sum(1 for s in steps if s["blank"]),
            "zoom_pan_kept": run["zoom_pan_kept"],
+           "server_cpu_ms_per_step": None if run.get("server_cpu_s_per_step") is None
+           else run["server_cpu_s_per_step"] * 1000,
            "bytes_per_step": percentiles([s["bytes"]["total_bytes"] for s in steps]),
            "map_args_resent": sum(s["bytes"]["map_args_sent"] for s in steps),
            "cached_refs_per_step": percentiles([s["bytes"]["cached_refs"] for s in steps])}
@@ -294,8 +327,10 @@ def run_target(browser, *, name: str, claims_path: Path, kind: str, view: str, s
         result["scrub"] = run
         result["summary"] = summarise(run)
         s = result["summary"]
+        cpu = s["server_cpu_ms_per_step"]
         log(f"  {name}/{kind}: map p50 {s['map_ms']['p50']:.0f} ms p95 {s['map_ms']['p95']:.0f} ms, "
-            f"blank frames {s['blank_frames']}, zoom kept {s['zoom_pan_kept']}")
+            f"blank frames {s['blank_frames']}, zoom kept {s['zoom_pan_kept']}, server CPU per step "
+            + ("-" if cpu is None else f"{cpu:.0f} ms"))
     return result
 
 

@@ -1,22 +1,21 @@
-"""Panjshir control claims: who claimed which district, when, and on whose word.
+"""Claims of territorial control: who claimed which district, when, and on whose word.
 
 Run with ``streamlit run dashboard/app.py``.
 """
 
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` adds only dashboard/
 
 import streamlit as st  # noqa: E402
 
-from dashboard import boundaries, export, page  # noqa: E402
-from dashboard.component import district_map  # noqa: E402
-from dashboard.control import resolve, what_changed  # noqa: E402
-from dashboard.maps import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
+from dashboard import boundaries, export, page, state  # noqa: E402
+from dashboard.component import control_map, map_report  # noqa: E402
+from dashboard.mapdata import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
-st.set_page_config(page_title="Panjshir: claims of control", page_icon="🗺️", layout="wide")
+# The title names the region once the claims file is read (set_page_config may be called again).
+st.set_page_config(page_title="Claims of control", page_icon="🗺️", layout="wide")
 
 # -- Data: the claims file (cached on its content) and the boundaries -------------------------
 loaded = page.load(page.claims_path())
@@ -30,136 +29,123 @@ if loaded.boundary_error:
 if loaded.problems:
     lead = ("showing the last good version until they are fixed" if loaded.stale
             else "there is no earlier good version to show; fix these and the page will load")
-    notices.error(f"`{loaded.path}` has {len(loaded.problems)} problem(s): {lead}.")
+    notices.error(f"{page.markdown_text(loaded.path)} has {len(loaded.problems)} problem(s): {lead}.")
     notices.code("\n".join(str(p) for p in loaded.problems), language=None)
+if loaded.drop:  # a save caught half-written looks valid: say when the claim count falls sharply
+    notices.warning(page.markdown_text(loaded.drop))
 if loaded.claims is None:
     notices.info("Each line above is `file:line: what is wrong`. Edit the file and interact with the "
                  "page (or reload it) to check again. The format is described in the README.")
     st.stop()
 claims = loaded.claims
 districts = page.districts(claims.province)
+region = page.region_name(claims, districts)  # region.name, else the boundary data's name
+st.set_page_config(page_title=f"{region}: claims of control")
 days = page.days(claims)
+if not days:  # `claims: []` (for the checker to refuse): an empty state, never a crash
+    notices.info(f"{page.markdown_text(loaded.path)} has no claims yet: add one and the map appears.")
+    st.stop()
 views = claims.views
 names = {d.pcode: d.name for d in claims.districts}
 
-# -- State that arrives from the URL, the map, the chart or the play button -------------------
-if "restored" not in st.session_state:
-    query = st.query_params
-    st.session_state.view = query.get("view") if query.get("view") in views else views[0]
-    st.session_state.date = query.get("date") if query.get("date") in days else page.busiest_day(claims)
-    st.session_state.district = query.get("district") if query.get("district") in names else None
-    st.session_state.restored = True
-# An edit of the claims file can take away this session's view (a side renamed) or day (the
-# range shortened): move to one that exists rather than fail on every rerun.
-if st.session_state.get("view") not in views:
-    st.session_state.view = views[0]
-if st.session_state.get("date") not in days:
-    st.session_state.date = min(max(str(st.session_state.get("date")), days[0]), days[-1])
-if st.session_state.get("district") not in names:
-    st.session_state.district = None
-map_click = (st.session_state.get("map") or {}).get("district")
-if map_click in names and map_click != st.session_state.get("last_map_click"):
-    st.session_state.district = st.session_state.last_map_click = map_click
-chart_pick = page.picked_date(st.session_state.get("chart"))
-if chart_pick in days and chart_pick != st.session_state.get("last_chart_pick"):
-    st.session_state.date = st.session_state.last_chart_pick = chart_pick
-if st.session_state.get("playing"):
-    position = days.index(st.session_state.date)
-    if position + 1 < len(days):
-        st.session_state.date = days[position + 1]
-    st.session_state.playing = position + 2 < len(days)
+# -- State: the URL (first run), the map's own controls, the chart, the district select box ----
+# dashboard/state.py decides (a pure function); the map is told only what Python changed.
+session = state.step(
+    st.session_state.get("map_session"),
+    state.Options(views, days, names, default_date={v: page.opening_day(claims, v) for v in views}),
+    query=st.query_params.to_dict(), map_state=map_report("map"),
+    chart_event=page.take_chart_pick(),  # set by the chart's on_select callback, once per click
+    **({"select": st.session_state.district} if "district" in st.session_state else {}))
+st.session_state.map_session = session.session
+st.session_state.district = session.state.district  # the select box shows the state's district
+if session.ignored:
+    notices.warning("Some of the link's values were not used:")
+    notices.code("\n".join(session.ignored), language=None)
+view, date = session.state.view, session.state.date
 
 # -- Page --------------------------------------------------------------------------------------
-st.title("Panjshir: who claimed which district")
-st.caption("District by district and day by day: what the Taliban claimed, what the National "
-           "Resistance Front claimed, what independent reporting said, and where they collide. "
-           "Every colour rests on a sourced claim: hover a district, or click it for its history.")
+sides = [page.markdown_text(s.label) for s in claims.sides.values()]
+st.title(page.markdown_text(f"{region}: who claimed which district"))
+st.caption("District by district and day by day: " + ", ".join(f"what {s} claimed" for s in sides) +
+           ", what independent reporting said, and where they collide. Every colour rests on a "
+           "sourced claim: hover a district, or click it for its history.")
+method = page.methodology()
+if method:
+    with st.expander("How the map is made: the method", icon=":material/menu_book:"):
+        st.markdown(method)  # docs/methodology.md: our own text, not claim text
 
 left, right = st.columns([5, 2])
-with left:
-    view = st.segmented_control("Whose claims", views, key="view", required=True,
-                                format_func=lambda v: page.markdown_text(
-                                    view_label(claims, v).removesuffix(" claims")))
-    back, play, forward = st.columns(3)
-    previous_day = page.neighbour_claim_day(claims, view, st.session_state.date, -1)
-    next_day = page.neighbour_claim_day(claims, view, st.session_state.date, +1)
-    if back.button("Previous claim", icon=":material/skip_previous:", disabled=previous_day is None,
-                   width="stretch", key="previous"):
-        st.session_state.date, st.session_state.playing = previous_day, False
-    if forward.button("Next claim", icon=":material/skip_next:", disabled=next_day is None,
-                      width="stretch", key="next"):
-        st.session_state.date, st.session_state.playing = next_day, False
-    playing = st.session_state.get("playing", False)
-    if play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else
-                   ":material/play_arrow:", width="stretch", key="play"):
-        st.session_state.playing = playing = not playing
-        if playing and st.session_state.date == days[-1]:
-            st.session_state.date = days[0]
-    date = st.select_slider("Date", options=days, key="date", format_func=page.day_label,
-                            label_visibility="collapsed")
 with right:
     basemap = st.selectbox("Basemap", list(page.BASEMAP_LABELS), index=list(page.BASEMAP_LABELS).index(
         page.default_basemap()), format_func=page.BASEMAP_LABELS.get, key="basemap")
 with left:
-    district_map(page.map_page(claims.digest, basemap, claims, districts), view_key="view",
-                 date_key="date", select=st.session_state.district, key="map", height=560)
+    # The map owns the view toggle, the timeline (slider, previous/next claim, play) and the
+    # legend; it reports what the person does there, read above on the next rerun.
+    control_map(page.map_data(claims.digest, claims, districts), push=session.push,
+                basemap=basemap, key="map", height=560)
     st.caption(f"[{ATTRIBUTION}]({ATTRIBUTION_URL}). Hatched: contested (fighting is claimed). "
-               "Disputed (combined view): the voices disagree. Dashed grey: no claim yet.")
+               "Cross-hatched: disputed (combined view: the voices disagree). Dashed grey: no claim "
+               "yet. Faded: the claim behind the colour is old.")
 
-# The URL first: it should follow the slider as soon as possible, not after the chart.
-st.query_params.from_dict({k: v for k, v in {"view": view, "date": date,
-                                             "district": st.session_state.district}.items() if v})
-snapshot = resolve(claims, view=view, on=date)
+# The URL first: it should follow the map as soon as possible, not after the chart.
+st.query_params.from_dict(session.state.query())
+panels = page.panels(claims.digest, view, date, claims)  # cached per digest, view, date
+snapshot = panels.snapshot
 page.earlier_version_sidebar(loaded, claims, view=view, on=date)
 
 with right:
-    st.subheader(f"{view_label(claims, view)}, {page.day_label(date)}")
-    counts = snapshot.to_frame()["holder"].value_counts()
-    for holder in claims.holders:
-        if counts.get(holder):
-            st.markdown(f"**{counts[holder]}** × {page.holder_label(claims, holder)}")
+    st.subheader(page.markdown_text(f"{view_label(claims, view)}, {page.day_label(date)}"))
+    st.html(page.counts_html(claims, panels.counts))
     district = st.selectbox("District", [None, *names], key="district",
                             format_func=lambda p: "Choose a district…" if p is None else names[p],
                             placeholder="Choose a district…")
+    if district:  # its history opens here, beside the map, in sight
+        with st.container(height=360, key="history"):
+            st.markdown(f"**{page.markdown_text(names[district])}: every claim, in every view**")
+            st.caption("Highlighted: the claim(s) the map rests on now. Greyed: made after this date.")
+            st.html(page.history(claims.digest, district, view, date, claims))
 
-    made, changes, previous = what_changed(claims, view=view, on=date)
     st.markdown("**What changed**")
-    if made:
-        st.markdown(f"{len(made)} claim(s) made this day in this view:")
-        with st.container(height=320 if len(made) > 5 else "content", border=False):
-            st.html(page.claims_made(claims, made))
+    if panels.made:
+        st.markdown(f"{panels.made} claim(s) made this day in this view:")
+        with st.container(height=320 if panels.made > 5 else "content", border=False):
+            st.html(panels.made_html)
     else:
         st.caption("No claim was made on this day in this view.")
-    if changes:
-        since = f"since {page.day_label(previous.isoformat())}" if previous else "at the first claim"
-        st.markdown("Changed " + since + ": " + "; ".join(
-            f"{c.district}: {page.holder_label(claims, c.before)} → {page.holder_label(claims, c.after)}"
-            for c in changes))
+    if panels.changes_html:
+        st.html(panels.changes_html)
 
 st.subheader("Districts per holder over time")
+window = page.chart_window(claims, view)
 st.vega_lite_chart(page.timeline_rule(date), page.timeline_chart(
-    claims, view=view, key_dates=page.claim_days(claims, view)), on_select="rerun", key="chart",
-    width="stretch")
-st.caption("Ticks mark the days with claims; click one to jump there.")
+    claims, view=view, key_dates=page.claim_days(claims, view), window=window),
+    on_select=page.on_chart_pick, selection_mode="pick", key=page.chart_key(), width="stretch")
+st.html(page.legend(claims))
+st.caption(("Top: the weeks inside the grey box of the strip below it; drag the box (or draw a new "
+            "one) to see other weeks. " if window else "") +
+           "Ticks mark the days with claims; click one to jump there.")
 
-if district:
-    st.subheader(f"{names[district]}: every claim, in every view")
-    st.caption("Highlighted: the claim(s) the map rests on now. Greyed: made after this date.")
-    st.html(page.district_panel(claims, district, view=view, on=date))
+st.subheader(f"Who says what on {page.day_label(date)}")
+table, columns = page.voice_columns(claims, panels.table)
+st.dataframe(table, column_config=columns, hide_index=True, key="voices",
+             height=min(36 + 35 * len(table), 420))
+st.caption("One row per district: what each voice says holds it on this day, since when, and on "
+           "whose word. Click a column's name to sort; search with the table's search icon.")
 
 st.subheader("Downloads")
-stem = f"panjshir-{view}-{date}"
-one, two, three = st.columns(3)
-one.download_button("Snapshot (CSV)", export.snapshot_csv(snapshot, claims), f"{stem}.csv",
+stem = page.file_stem(region, view, date)
+one, two, three, four = st.columns(4)
+one.download_button("Snapshot (CSV)", lambda: export.snapshot_csv(snapshot, claims), f"{stem}.csv",
                     "text/csv", on_click="ignore")
 two.download_button("Snapshot (GeoJSON)", lambda: export.snapshot_geojson(snapshot, districts, claims),
                     f"{stem}.geojson", "application/geo+json", on_click="ignore")
 three.download_button("Map (standalone HTML)",
                       lambda: export.map_html(snapshot, districts, claims, basemap=basemap),
                       f"{stem}.html", "text/html", on_click="ignore")
-st.caption(f"Claims: `{loaded.path}` ({len(claims.claims)} claims, {len(claims.sources)} sources). "
-           f"{boundaries.ATTRIBUTION}.")
+figure = page.figure_module()
+if figure is not None:
+    four.download_button("Figure (PNG)", lambda: figure.snapshot_figure(
+        snapshot, districts, claims, fmt="png"), f"{stem}.png", "image/png", on_click="ignore")
+st.caption(f"Claims: {page.markdown_text(loaded.path)} ({len(claims.claims)} claims, "
+           f"{len(claims.sources)} sources). {page.markdown_text(boundaries.ATTRIBUTION)}.")
 
-if st.session_state.get("playing"):
-    time.sleep(0.6)
-    st.rerun()

@@ -190,6 +190,7 @@ class ClaimSet:
     districts: tuple  # tuple[gazetteer.District, ...] in P-code order
     path: str = "claims.yaml"
     digest: str = field(default="", compare=False)
+    region_name: str | None = None  # ``region.name`` of the file, if it gives one
 
     def view_of(self, claim: Claim) -> str:
         """A claim's view is its source's side (``taliban``, ``nrf``, ... or ``independent``)."""
@@ -573,7 +574,7 @@ class _Checker:
             return None
         return ClaimSet(province=gazetteer.province, sides=sides, sources=sources,
                         claims=tuple(claims), districts=tuple(gazetteer.districts),
-                        path=self.path, digest=digest)
+                        path=self.path, digest=digest, region_name=_region_name(doc.get("region")))
 
     def sides(self, value) -> dict[str, Side]:
         sides = {}
@@ -806,6 +807,11 @@ def _wide_encoding(data: bytes) -> str | None:
                         >= 0.95 * len(text):
                     return name
     return None
+
+
+def _region_name(region) -> str | None:
+    name = region.get("name") if isinstance(region, dict) else None
+    return name.strip() or None if isinstance(name, str) else None
 
 
 def _field_name(where: tuple) -> str:

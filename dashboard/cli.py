@@ -14,23 +14,14 @@ import re
 import sys
 from pathlib import Path
 
-from . import boundaries, export
+from . import boundaries, export, publish
 from .claims import check_claims, read_claims
+from .config import CLAIMS_ENV_VAR, REPO_CLAIMS, default_claims  # noqa: F401 (re-exported)
 from .control import district_timeline, resolve, timeline
-from .gazetteer import boundary_gazetteer
+from .gazetteer import COUNTRIES, boundary_gazetteer, read_gazetteer
 from .problems import ClaimsError, printable
 
-REPO_CLAIMS = Path(__file__).resolve().parent.parent / "claims.yaml"
-CLAIMS_ENV_VAR = "DASHBOARD_CLAIMS"
 FORMATS = {"snapshot": ("csv", "json", "geojson"), "timeline": ("csv", "json")}
-
-
-def default_claims() -> Path:
-    """``$DASHBOARD_CLAIMS``, else ``claims.yaml`` here, else the repository's."""
-    if os.environ.get(CLAIMS_ENV_VAR):
-        return Path(os.environ[CLAIMS_ENV_VAR])
-    here = Path("claims.yaml")
-    return here if here.exists() else REPO_CLAIMS
 
 
 DATE_FORMS = "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]"
@@ -106,6 +97,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write here instead of standard output")
     p = commands.add_parser("schema", help="the claims format as JSON Schema (claims.schema.json)")
     p.add_argument("-o", "--output", help="write here instead of standard output")
+    p = commands.add_parser("publish", help="a static site of the map (every view and day) for any "
+                                            "static host; works from file:// and in an <iframe>")
+    common(p)
+    p.add_argument("--region", help="the region's name in the title (default: from the boundaries)")
+    p.add_argument("--basemap", choices=["none", "osm", "topo"], default="none",
+                   help="background tiles fetched by readers' browsers (default: none, offline)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the folder to write")
     return top
 
 
@@ -150,6 +148,8 @@ def _main(argv: list[str] | None) -> int:
 
     if args.command == "validate":
         return _emit(printable(claims.summary()), None)
+    if args.command == "publish":
+        return _publish(args, claims)
     if args.view not in claims.views:
         print(printable(f"error: unknown view '{args.view[:100]}'; choose one of {', '.join(claims.views)}"),
               file=sys.stderr)
@@ -182,11 +182,38 @@ def _main(argv: list[str] | None) -> int:
         return _emit(export.snapshot_geojson(snapshot, districts, claims), args.output)
     if args.format in ("png", "svg"):
         return _figure(args, snapshot, districts, claims)
-    html = export.map_html(snapshot, districts, claims, basemap=args.basemap)
+    html = publish.standalone_html(claims, districts, view=args.view, date=args.date,
+                                   basemap=args.basemap, places=_places(districts, claims.province))
     if _emit(html, args.output):
         return 1
     print(printable(f"wrote {args.output} ({len(html.encode()) // 1024} KB): {args.view} view on "
                     f"{args.date}"), file=sys.stderr)
+    return 0
+
+
+def _places(districts, province: str) -> list:
+    """The gazetteer's places of the region (those with a sourced point become markers)."""
+    return read_gazetteer(districts, str(districts["province"].iloc[0]) if len(districts)
+                          and province.upper() not in COUNTRIES else province.upper()).places
+
+
+def _publish(args, claims) -> int:
+    try:
+        districts = boundaries.for_web(boundaries.load_region(claims.province))
+    except boundaries.BoundaryError as exc:
+        print(printable(f"error: {exc}"), file=sys.stderr)
+        return 1
+    try:
+        written = publish.publish(claims, districts, args.output,
+                                  region=args.region, basemap=args.basemap,
+                                  places=_places(districts, claims.province))
+    except OSError as exc:
+        print(printable(f"error: cannot write {args.output}: {exc.strerror or exc}"), file=sys.stderr)
+        return 1
+    size = sum(p.stat().st_size for p in written)
+    print(printable(f"wrote {args.output}/ ({len(written)} files, {size // 1024} KB): open "
+                    f"{args.output / 'index.html'} in a browser, or serve the folder from any "
+                    "static host"), file=sys.stderr)
     return 0
 
 

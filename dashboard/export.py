@@ -15,7 +15,7 @@ import pandas as pd
 
 from .claims import ClaimSet
 from .control import Snapshot
-from .maps import ATTRIBUTION, build_map, standalone_html
+from .mapdata import ATTRIBUTION
 
 SNAPSHOT_COLUMNS = ["pcode", "district", "holder", "since", "claim_ids", "district_da", "sources"]
 #: A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
@@ -128,5 +128,9 @@ def district_timeline_json(frame: pd.DataFrame, claims: ClaimSet) -> str:
 
 
 def map_html(snapshot: Snapshot, districts, claims: ClaimSet, *, basemap: str = "none") -> str:
-    """A standalone HTML map of the snapshot that works with no network."""
-    return standalone_html(build_map(snapshot, districts, claims, basemap=basemap, engine=False))
+    """A standalone HTML map that works with no network: the map engine opened at the
+    snapshot's view and date (every other view and day stays one click away)."""
+    from .publish import standalone_html
+
+    return standalone_html(claims, districts, view=snapshot.view, date=snapshot.on.date(),
+                           basemap=basemap)

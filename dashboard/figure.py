@@ -16,7 +16,6 @@ figure is drawn on matplotlib's Agg (PNG) or SVG canvas, in DejaVu Sans.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
 import textwrap
@@ -33,7 +32,7 @@ from shapely.ops import polylabel  # noqa: E402
 
 from .claims import CONTESTED, UNKNOWN, ClaimSet  # noqa: E402
 from .control import Snapshot  # noqa: E402
-from .maps import ATTRIBUTION, UNKNOWN_COLOR, view_label  # noqa: E402
+from .mapdata import ATTRIBUTION, UNKNOWN_COLOR, view_label  # noqa: E402
 
 try:  # the holder the `truth` work adds: claims disagree about a place both say they hold
     from .claims import DISPUTED  # noqa: E402
@@ -342,6 +341,8 @@ def _footer(fig, snapshot: Snapshot, claims: ClaimSet, *, height: float) -> None
 
 
 def _region_name(frame, claims: ClaimSet) -> str:
+    if getattr(claims, "region_name", None):  # the file's `region.name`
+        return claims.region_name
     if "province_name" in frame.columns and frame["province_name"].nunique() == 1:
         name = str(frame["province_name"].iloc[0])
         return f"{name} ({frame['province'].iloc[0]})" if "province" in frame.columns else name
@@ -352,7 +353,7 @@ def _view_phrase(claims: ClaimSet, view: str) -> str:
     if view in claims.sides:
         return f"{claims.sides[view].label} claims"
     if view == "combined":
-        return "all voices combined (contested where they disagree)"
+        return "all voices combined (disputed where they disagree)"
     return "independent reports"
 
 

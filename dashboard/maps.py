@@ -23,31 +23,21 @@ import xstatic.pkg.leaflet as xleaflet
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from .claims import CONTESTED, DISPUTED, INDEPENDENT, UNKNOWN, ClaimSet
-from .control import COMBINED, Snapshot, ledger
+from .claims import CONTESTED, DISPUTED, UNKNOWN, ClaimSet
+from .control import Snapshot, ledger
+from .mapdata import (  # noqa: F401
+    ATTRIBUTION,
+    ATTRIBUTION_URL,
+    BASEMAPS,
+    LABELS_UP_TO,
+    UNKNOWN_COLOR,
+    VIEW_LABELS,
+    view_label,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
-ATTRIBUTION = "Boundaries: AGCHO / UN OCHA (COD-AB), via HDX"
-ATTRIBUTION_URL = "https://data.humdata.org/dataset/afg-admin-boundaries"
-UNKNOWN_COLOR = "#DDDDDD"
 DISPUTED_COLOR = "#CC79A7"  # placeholder until the map engine draws disputed its own way
 CONTESTED_FILL = "url(#contested-hatch)"
-BASEMAPS = {
-    "none": None,
-    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-            "&copy; OpenStreetMap contributors"),
-    "topo": ("https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png",
-             "Map data &copy; OpenStreetMap contributors, SRTM | style &copy; OpenTopoMap (CC-BY-SA)"),
-}
-VIEW_LABELS = {INDEPENDENT: "Independent reports", COMBINED: "All voices combined"}
-LABELS_UP_TO = 60  # district names are drawn on the map for provinces, not for a country
-
-
-def view_label(claims: ClaimSet, view: str) -> str:
-    """``"Taliban claims"``, ``"All voices combined"``, ..."""
-    if view in claims.sides:
-        return f"{claims.sides[view].label} claims"
-    return VIEW_LABELS.get(view, view)
 
 
 def palette(claims: ClaimSet) -> dict[str, dict]:

@@ -17,16 +17,19 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from . import boundaries
-from .claims import CONTESTED, DISPUTED, UNKNOWN, ClaimSet, check_claims, claim_count_drop, read_limited
-from .cli import default_claims
-from .control import ledger, resolve, timeline
-from .maps import BASEMAPS, UNKNOWN_COLOR, build_map, standalone_html, view_label
+from . import boundaries, encoding, mapdata
+from .claims import INDEPENDENT, UNKNOWN, ClaimSet, check_claims, claim_count_drop, read_limited
+from .config import default_claims
+from .control import COMBINED, ledger, resolve, timeline, what_changed
+from .mapdata import BASEMAPS, view_label
 from .problems import ClaimsError, Problem
+from .voices import holder_name, who_says_what
 
 BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
-CONTESTED_COLOR = "#555555"
-DISPUTED_COLOR = "#CC79A7"  # placeholder until the page draws disputed its own way
+DISPUTED = encoding.DISPUTED
+COUNTRY_NAMES = {"AF": "Afghanistan"}
+METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
+CHART_WINDOW_DAYS = 42  # the detail chart's default span: the busiest six weeks
 
 
 @dataclass
@@ -90,11 +93,13 @@ def districts(province: str):
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
-def map_page(digest: str, basemap: str, _claims: ClaimSet, _districts) -> str:
-    """The map page with every view's history; one per claims file and basemap."""
-    first = resolve(_claims, view=_claims.views[0], on=min(c.date for c in _claims.claims))
-    return standalone_html(build_map(first, _districts, _claims, basemap=basemap, popups=False,
-                                     compact=True))
+def map_data(digest: str, _claims: ClaimSet, _districts) -> str:
+    """The map engine's data (every view and day) as JSON; one string per claims file.
+
+    The same string object on every rerun: the component's message is then unchanged and
+    Streamlit sends the browser a reference to its cached copy instead of the bytes.
+    """
+    return mapdata.engine_json(mapdata.engine_data(_claims, _districts))
 
 
 def default_basemap() -> str:
@@ -105,20 +110,129 @@ def default_basemap() -> str:
     return wanted
 
 
+# -- The region and the names derived from it ---------------------------------------------------
+
+def region_name(claims: ClaimSet, districts=None) -> str:
+    """The region the claims file is about, as the page names it.
+
+    ``region.name`` of the file if it gives one; else the province's (or country's) name from
+    the boundary data; else its code. Never fixed text.
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> region_name(tiny_claims([]))
+    'XX01'
+    >>> import pandas as pd
+    >>> region_name(tiny_claims([]), pd.DataFrame({"province_name": ["Northland"]}))
+    'Northland'
+    """
+    given = getattr(claims, "region_name", None)
+    if given:
+        return given
+    code = claims.province
+    lookup = getattr(boundaries, "region_name", None)  # the boundary data's own names, if known
+    if lookup is not None:
+        try:
+            found = lookup(code)
+        except (LookupError, boundaries.BoundaryError, ValueError):
+            found = None
+        if found:
+            return str(found)
+    if code in COUNTRY_NAMES:
+        return COUNTRY_NAMES[code]
+    if districts is not None and "province_name" in getattr(districts, "columns", ()):
+        names = [n for n in dict.fromkeys(districts["province_name"]) if isinstance(n, str) and n]
+        if len(names) == 1:
+            return names[0]
+    return code
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of ``text``: lower-case ASCII letters and digits joined by ``-``.
+
+    Examples
+    --------
+    >>> slug("Baghlan"), slug("Panjshir / پنجشیر"), slug("../..")
+    ('baghlan', 'panjshir', 'region')
+    """
+    ascii_text = text.encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text)) or "region"
+
+
+def file_stem(region: str, view: str, date: str) -> str:
+    """Downloads' file name without extension: ``<region>-<view>-<date>``.
+
+    Examples
+    --------
+    >>> file_stem("Baghlan", "taliban", "2021-09-05")
+    'baghlan-taliban-2021-09-05'
+    """
+    return f"{slug(region)}-{slug(view)}-{date}"
+
+
+# -- Days -----------------------------------------------------------------------------------------
+
 def days(claims: ClaimSet) -> list[str]:
-    """Every day from the first claim to the last, as ISO dates: the slider's steps."""
+    """Every day from the first claim to the last, as ISO dates: the slider's steps.
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> days(tiny_claims([("2021-09-03", "red", "red", ["North"]),
+    ...                   ("2021-09-05", "blue", "blue", ["North"])]))
+    ['2021-09-03', '2021-09-04', '2021-09-05']
+    >>> days(tiny_claims([]))
+    []
+    """
     dates = [c.date for c in claims.claims]
+    if not dates:
+        return []
     start, end = min(dates), max(dates)
     return [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
 
 
-def busiest_day(claims: ClaimSet) -> str:
-    """The day with the most claims: where a first look is most telling."""
-    counts = pd.Series([c.date.isoformat() for c in claims.claims]).value_counts()
-    return str(counts.sort_index().idxmax())
+def _view_dates(claims: ClaimSet, view: str) -> list[dt.date]:
+    return [c.date for c in claims.claims if view == COMBINED or claims.view_of(c) == view]
+
+
+def busiest_day(claims: ClaimSet) -> str | None:
+    """The day with the most claims (the earliest of equals), or None if there is none."""
+    return opening_day(claims, COMBINED)
+
+
+def opening_day(claims: ClaimSet, view: str) -> str | None:
+    """The day a page opens on in ``view``: the day with most claims in that view.
+
+    So a new file never opens on an all-grey map: if ``view`` has no claim at all, the day with
+    most claims of any view; None for a file with no claims.
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North"]),
+    ...                   ("2021-09-03", "press", "red", ["South"]),
+    ...                   ("2021-09-05", "blue", "blue", ["North"])])
+    >>> opening_day(cs, "blue"), opening_day(cs, "combined"), opening_day(cs, "nobody")
+    ('2021-09-05', '2021-09-03', '2021-09-03')
+    >>> opening_day(tiny_claims([]), "red") is None
+    True
+    """
+    dates = _view_dates(claims, view) or [c.date for c in claims.claims]
+    if not dates:
+        return None
+    counts = pd.Series(dates).value_counts()
+    return min(d for d, n in counts.items() if n == counts.max()).isoformat()
 
 
 def day_label(iso: str) -> str:
+    """``2021-09-05`` as ``5 Sep 2021``.
+
+    Examples
+    --------
+    >>> day_label("2021-09-05")
+    '5 Sep 2021'
+    """
     return dt.date.fromisoformat(iso).strftime("%-d %b %Y")
 
 
@@ -135,21 +249,52 @@ def neighbour_claim_day(claims: ClaimSet, view: str, iso: str, step: int) -> str
     return found[-1] if step < 0 else found[0]
 
 
+# -- Text shown literally -------------------------------------------------------------------------
+
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)(?=[:.])|([\w.+-])(?=@)")
+WORD_JOINER = "\u2060"
+
+
 def markdown_text(text: str) -> str:
-    """Text shown literally where Streamlit renders Markdown (widget labels): escape its syntax."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$])", r"\\\1", text)
+    """Text shown literally where Streamlit renders Markdown (headings, captions, widget labels).
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark allows it for all of
+    them), which defuses links, images, emphasis, HTML, ``$`` maths, ``:emoji:`` and
+    ``:material/...:`` shortcodes and ``:red[...]`` colours. Bare addresses (``https://...``,
+    ``www.``, ``a@b.c``), which GitHub-flavoured Markdown links even when escaped, get an
+    invisible WORD JOINER (U+2060) before their ``:``, ``.`` or ``@``. Line breaks become spaces.
+
+    Examples
+    --------
+    >>> markdown_text("[site](x) $x$ :smile:")
+    '\\\\[site\\\\]\\\\(x\\\\) \\\\$x\\\\$ \\\\:smile\\\\:'
+    >>> "\\u2060" in markdown_text("https://evil.example")
+    True
+    """
+    text = re.sub(r"[\r\n\t\v\f]+", " ", str(text))
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + WORD_JOINER, text)
+    return _MD_PUNCTUATION.sub(r"\\\1", text)
 
 
 def holder_label(claims: ClaimSet, holder: str) -> str:
-    if holder in claims.sides:
-        return claims.sides[holder].label
-    return {CONTESTED: "Contested", DISPUTED: "Disputed", UNKNOWN: "No claim yet"}.get(holder, holder)
+    """A holder as a reader names it (plain text, not escaped)."""
+    return holder_name(claims, holder)
+
+
+def holders(claims: ClaimSet) -> list[str]:
+    """Every holder value, from the claims (sides, contested, disputed when defined, unknown)."""
+    return list(claims.holders)
+
+
+def side_colors(claims: ClaimSet) -> dict[str, str]:
+    return {sid: s.color for sid, s in claims.sides.items()}
 
 
 def holder_colors(claims: ClaimSet) -> tuple[list[str], list[str]]:
-    domain = [*claims.sides, CONTESTED, DISPUTED, UNKNOWN]
-    return domain, [*(s.color for s in claims.sides.values()), CONTESTED_COLOR, DISPUTED_COLOR,
-                    UNKNOWN_COLOR]
+    """The chart's colour scale: every holder and its flat (background) colour."""
+    domain = holders(claims)
+    return domain, [encoding.base_color(h, side_colors(claims)) for h in domain]
 
 
 def _link(url: str | None, text: str = "link") -> str:
@@ -159,50 +304,80 @@ def _link(url: str | None, text: str = "link") -> str:
             f'rel="noopener noreferrer">{html.escape(text)}</a>')
 
 
-def _badge(claims: ClaimSet, holder: str) -> str:
-    color = claims.sides[holder].color if holder in claims.sides else \
-        {CONTESTED: CONTESTED_COLOR, DISPUTED: DISPUTED_COLOR}.get(holder, "#999999")
-    return (f'<span class="badge" style="border-color:{html.escape(color)}">'
+def _color(value: str) -> str:
+    # Colours come from the file; only a hex colour or a CSS gradient we made reaches a style.
+    return value if re.fullmatch(r"#[0-9A-Fa-f]{3,8}|repeating-linear-gradient\([#0-9A-Za-z ,.()-]*\)",
+                                 value) else "#777777"
+
+
+def badge(claims: ClaimSet, holder: str) -> str:
+    """HTML: a holder's name after a swatch drawn as on the map (colour, or its stripes)."""
+    swatch = _color(encoding.css_background(holder, side_colors(claims)))
+    return (f'<span class="badge" data-holder="{html.escape(holder)}">'
+            f'<span class="swatch" style="background:{html.escape(swatch)}"></span>'
             f'{html.escape(holder_label(claims, holder))}</span>')
 
 
+_badge = badge
+
+
+def legend(claims: ClaimSet, shown=None) -> str:
+    """HTML: every holder's badge (or those in ``shown``), the legend of the chart and the table."""
+    items = [badge(claims, h) for h in holders(claims) if shown is None or h in shown]
+    return f'{PANEL_STYLE}<div class="claims-panel legend">{" ".join(items)}</div>'
+
+
+def counts_html(claims: ClaimSet, holder_counts: dict[str, int]) -> str:
+    """HTML: how many districts each holder has, with the holder's badge."""
+    items = [f"<li><b>{n}</b> × {badge(claims, h)}</li>" for h in holders(claims)
+             if (n := holder_counts.get(h, 0))]
+    return f'{PANEL_STYLE}<ul class="claims-panel counts">{"".join(items)}</ul>'
+
+
 PANEL_STYLE = """<style>
-.claims-panel table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
+.claims-panel { font-size: 0.85rem; }
+.claims-panel table { border-collapse: collapse; width: 100%; }
 .claims-panel th, .claims-panel td { border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left;
   vertical-align: top; }
-.claims-panel tr.in-force td { background: #fff3c4; font-weight: 600; }
-.claims-panel .badge { border-left: 6px solid; padding-left: 4px; white-space: nowrap; }
+.claims-panel .badge { overflow-wrap: anywhere; }
+.claims-panel .swatch { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.3em;
+  vertical-align: -0.1em; border: 1px solid #333; }
 .claims-panel q { font-style: italic; }
-.claims-panel .later td { color: #888; }
-.claims-panel.made { padding-left: 1rem; font-size: 0.85rem; }
-.claims-panel.made li { margin-bottom: 0.3rem; }
+.claims-panel ul, .claims-panel ol, ul.claims-panel, ol.claims-panel { list-style: none;
+  padding-left: 0; margin: 0; }
+.claims-panel li { margin-bottom: 0.3rem; }
+.claims-panel.history li { border-left: 3px solid transparent; padding: 3px 6px; margin-bottom: 4px; }
+.claims-panel.history li.in-force { border-left-color: #b8860b; background: #fff3c4; }
+.claims-panel.history li.later { color: #888; }
+.claims-panel.history .when { font-weight: 600; }
+.claims-panel.legend .badge { margin-right: 1rem; }
 </style>"""
 
 
 def district_panel(claims: ClaimSet, pcode: str, *, view: str, on: str) -> str:
-    """HTML: every claim about one district, in every view, the ones now in force highlighted."""
+    """HTML: every claim about one district, in every view, the ones now in force highlighted.
+
+    A list (not a wide table), so it reads in the page's narrow right column.
+    """
     in_force = set(next(s for s in resolve(claims, view=view, on=on).states
                         if s.pcode == pcode).claim_ids)
     day = dt.date.fromisoformat(on)
     rows = []
     for c in sorted((c for c in claims.claims if pcode in c.districts), key=lambda c: (c.when, c.order)):
         source = claims.sources[c.source]
-        side = source.side
         classes = "in-force" if c.id in in_force else ("later" if c.date > day else "")
-        quote = f"<q>{html.escape(c.quote)}</q>" if c.quote else ""
+        quote = f"<br><q>{html.escape(c.quote)}</q>" if c.quote else ""
         note = f"<br><small>{html.escape(c.note)}</small>" if c.note else ""
-        via = html.escape(claims.sources[c.via].name) if c.via else ""
+        via = f" via {html.escape(claims.sources[c.via].name)}" if c.via else ""
+        confidence = f" · confidence {html.escape(c.confidence)}" if c.confidence else ""
+        when = html.escape(c.when.isoformat(sep=" ", timespec="minutes").removesuffix(" 00:00"))
         rows.append(
-            f'<tr class="{classes}" data-claim="{html.escape(c.id)}">'
-            f"<td>{html.escape(c.when.isoformat(sep=' ', timespec='minutes').removesuffix(' 00:00'))}</td>"
-            f"<td>{html.escape(view_label(claims, side))}</td><td>{_badge(claims, c.holder)}</td>"
-            f"<td>{html.escape(source.name)}</td><td>{via}</td>"
-            f"<td>{_link(c.url)} {_link(c.archived_url, 'archive')}</td>"
-            f"<td>{quote}{note}</td><td>{html.escape(c.confidence or '')}</td></tr>")
-    head = ("<tr><th>Date</th><th>View</th><th>Holder</th><th>Source</th><th>Via</th><th>Link</th>"
-            "<th>Quote / note</th><th>Confidence</th></tr>")
-    body = "".join(rows) or '<tr><td colspan="8">No claim names this district.</td></tr>'
-    return f'{PANEL_STYLE}<div class="claims-panel"><table>{head}{body}</table></div>'
+            f'<li class="{classes}" data-claim="{html.escape(c.id)}">'
+            f'<span class="when">{when}</span> · {html.escape(view_label(claims, source.side))}: '
+            f"{badge(claims, c.holder)}<br>{html.escape(source.name)}{via} "
+            f"{_link(c.url, 'source')} {_link(c.archived_url, 'archive')}{confidence}{quote}{note}</li>")
+    body = "".join(rows) or "<li>No claim names this district.</li>"
+    return f'{PANEL_STYLE}<ol class="claims-panel history">{body}</ol>'
 
 
 def claims_made(claims: ClaimSet, made) -> str:
@@ -214,24 +389,176 @@ def claims_made(claims: ClaimSet, made) -> str:
         where = ", ".join(names[p] for p in c.districts)
         if len(c.districts) == len(names) and len(names) > 1:
             where = "all districts"
-        items.append(f"<li>{_badge(claims, c.holder)} {html.escape(where)}: "
-                     f"<b>{html.escape(claims.sources[c.source].name)}</b>{via} {_link(c.url, 'source')}</li>")
+        source = html.escape(claims.sources[c.source].name)
+        items.append(f"<li>{badge(claims, c.holder)} {html.escape(where)}: "
+                     f"<b>{source}</b>{via} {_link(c.url, 'source')}</li>")
     return f'{PANEL_STYLE}<ul class="claims-panel made">{"".join(items)}</ul>'
 
 
-def timeline_chart(claims: ClaimSet, *, view: str, key_dates: list[str]) -> dict:
-    """Districts per holder over time as a Vega-Lite spec; a click on a tick picks a date.
+def changes_html(claims: ClaimSet, changes, previous: dt.date | None) -> str:
+    """HTML: the districts whose holder changed since the view's previous claim day."""
+    if not changes:
+        return ""
+    since = f"since {day_label(previous.isoformat())}" if previous else "at the first claim"
+    items = [f"<li>{html.escape(c.district)}: {badge(claims, c.before)} → {badge(claims, c.after)}</li>"
+             for c in changes]
+    return (f'{PANEL_STYLE}<div class="claims-panel changes">Changed {html.escape(since)}:'
+            f'<ul>{"".join(items)}</ul></div>')
+
+
+# -- What follows the date, computed once per (claims, view, date) -------------------------------
+
+@dataclass(frozen=True)
+class Panels:
+    """Everything the page shows for one (claims file, view, date), ready to draw."""
+
+    snapshot: object  # control.Snapshot
+    counts: dict
+    made: int
+    made_html: str
+    changes_html: str
+    table: pd.DataFrame
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def panels(digest: str, view: str, date: str, _claims: ClaimSet) -> Panels:
+    """The snapshot, counts, what changed and the who-says-what table, cached per
+    ``(digest, view, date)`` (the claims themselves are not hashed: the digest stands for them)."""
+    snapshot = resolve(_claims, view=view, on=date)
+    counts = {h: 0 for h in holders(_claims)}
+    for state in snapshot.states:
+        counts[state.holder] = counts.get(state.holder, 0) + 1
+    made, changes, previous = what_changed(_claims, view=view, on=date)
+    return Panels(snapshot, counts, len(made), claims_made(_claims, made) if made else "",
+                  changes_html(_claims, changes, previous), who_says_what(_claims, date))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def history(digest: str, pcode: str, view: str, date: str, _claims: ClaimSet) -> str:
+    """:func:`district_panel`, cached per ``(digest, district, view, date)``."""
+    return district_panel(_claims, pcode, view=view, on=date)
+
+
+def voice_columns(claims: ClaimSet, table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The who-says-what table ready for ``st.dataframe``: readable headers, link columns.
+
+    Returns the frame (renamed columns, P-code dropped) and its ``column_config``.
+    """
+    labels = {v: view_label(claims, v).removesuffix(" claims") for v in (*claims.sides, INDEPENDENT)}
+    labels[COMBINED] = "Combined"
+    renamed = {"district": "District"}
+    config = {"District": st.column_config.TextColumn("District", pinned=True)}
+    for column in table.columns:
+        voice, _, part = column.rpartition(" ")
+        if voice in labels:
+            name = f"{labels[voice]}: {part}"
+            renamed[column] = name
+            if part == "link":
+                config[name] = st.column_config.LinkColumn(name, display_text="source ↗")
+    frame = table.drop(columns=["pcode"]).rename(columns=renamed)
+    frame = frame.drop(columns=[c for c in frame.columns if c.startswith("Combined: ")
+                                and c.endswith(("source", "link"))])
+    return frame, config
+
+
+# -- The timeline chart: focus + context ----------------------------------------------------------
+
+def chart_key() -> str:
+    """The chart's widget key now. It changes after each pick, so the chart comes back with no
+    selection and a second click on the same tick picks again."""
+    return f"chart-{st.session_state.get('chart_epoch', 0)}"
+
+
+def on_chart_pick() -> None:
+    """``on_select`` callback of the chart: keep the picked date for the state block.
+
+    Sets ``st.session_state.chart_pick`` (ISO date, read once by :func:`take_chart_pick`) and
+    starts a new chart (see :func:`chart_key`) with no selection; :func:`chart_window` then keeps
+    the detail's span, or centres it on the picked day if that lies outside.
+    """
+    picked = picked_date(st.session_state.get(chart_key()))
+    if picked is None:
+        return
+    st.session_state.chart_pick = st.session_state.chart_centre = picked
+    st.session_state.chart_epoch = st.session_state.get("chart_epoch", 0) + 1
+
+
+def chart_window(claims: ClaimSet, view: str) -> tuple[str, str] | None:
+    """The detail chart's span for this run: the busiest weeks of ``view`` at first, the same
+    span after a pick inside it, centred on a pick outside it (the user had brushed elsewhere)."""
+    state = st.session_state
+    key = f"{claims.digest}/{view}"
+    window = state.get("chart_window") if state.get("chart_window_for") == key else None
+    window = window or busiest_window(claims, view)
+    centre = state.pop("chart_centre", None)
+    if window and centre and not window[0] <= centre <= window[1]:
+        window = busiest_window(claims, view, around=centre)
+    state.chart_window, state.chart_window_for = window, key
+    return window
+
+
+def take_chart_pick() -> str | None:
+    """The date picked on the chart since the last call (ISO), or None: for the state block."""
+    return st.session_state.pop("chart_pick", None)
+
+
+def busiest_window(claims: ClaimSet, view: str, span: int = CHART_WINDOW_DAYS,
+                   around: str | None = None) -> tuple[str, str] | None:
+    """The chart's default detail window: ``span`` days with most claims in ``view`` (or centred
+    on ``around``); None when the whole range is short enough to show at once.
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> cs = tiny_claims([("2021-01-01", "red", "red", ["North"]),
+    ...                   ("2021-06-01", "red", "red", ["North"]),
+    ...                   ("2021-06-03", "red", "red", ["South"]),
+    ...                   ("2021-12-31", "red", "red", ["North"])])
+    >>> busiest_window(cs, "red", span=10)
+    ('2021-06-01', '2021-06-11')
+    >>> busiest_window(cs, "red", span=10, around="2021-12-30")
+    ('2021-12-21', '2021-12-31')
+    """
+    every = days(claims)
+    if len(every) <= 2 * span:
+        return None
+    first, last = dt.date.fromisoformat(every[0]), dt.date.fromisoformat(every[-1])
+    if around:
+        start = dt.date.fromisoformat(around) - dt.timedelta(days=span // 2)
+    else:
+        dates = sorted(_view_dates(claims, view) or [c.date for c in claims.claims])
+        best, start, j = -1, first, 0
+        for i, d in enumerate(dates):
+            while dates[j] < d - dt.timedelta(days=span):
+                j += 1
+            if i - j + 1 > best:
+                best, start = i - j + 1, dates[j]
+    start = max(first, min(start, last - dt.timedelta(days=span)))
+    return start.isoformat(), (start + dt.timedelta(days=span)).isoformat()
+
+
+def timeline_chart(claims: ClaimSet, *, view: str, key_dates: list[str],
+                   window: tuple[str, str] | None = None) -> dict:
+    """Districts per holder over time as a Vega-Lite spec: a detail chart over an overview strip.
+
+    The overview spans every day of the slider; its brush picks the detail's span (by default
+    ``window``, the busiest weeks). Sides are drawn in their colours, ``contested`` and
+    ``disputed`` in their stripes (:mod:`dashboard.encoding`), as on the map. A click on a tick
+    of the detail picks a date (the ``pick`` selection).
 
     The rule at the selected date reads the chart's main data (:func:`timeline_rule`), which
     ``st.vega_lite_chart`` sends beside the spec. The spec itself does not depend on the date,
-    so a step of the slider leaves it unchanged and the browser only moves the rule instead of
-    building the chart again (which was most of the browser's work per step on 399 districts).
+    so a step of the slider leaves it unchanged and the browser only moves the rule.
     """
-    specs = claims.__dict__.setdefault("_timeline_specs", {})
-    key = (view, tuple(key_dates))
-    if key not in specs:
-        specs[key] = _timeline_spec(claims, view, key_dates)
-    return specs[key]
+    if not claims.digest:  # claims built in code (tests): nothing to key a cache on
+        return _timeline_spec(claims, view, list(key_dates), window)
+    return _cached_spec(claims.digest, view, tuple(key_dates), window, claims)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_spec(digest: str, view: str, key_dates: tuple, window, _claims: ClaimSet) -> dict:
+    # Keyed on the claims file's digest (the claims themselves are not hashed).
+    return _timeline_spec(_claims, view, list(key_dates), window)
 
 
 def timeline_rule(on: str) -> pd.DataFrame:
@@ -239,56 +566,147 @@ def timeline_rule(on: str) -> pd.DataFrame:
     return pd.DataFrame({"date": [on]})
 
 
-def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str]) -> dict:
-    frame = timeline(claims, view=view)
-    last = max(c.date for c in claims.claims)
-    if frame.empty:
-        frame = pd.DataFrame([{"date": last, **{h: 0 for h in claims.holders}}])
-    # Carry the last state to the end of the range so the steps span the whole slider.
-    frame = pd.concat([frame, frame.tail(1).assign(date=last)], ignore_index=True)
+def timeline_frame(claims: ClaimSet, view: str) -> pd.DataFrame:
+    """Districts per holder at each change, from the slider's first day to its last, each date once.
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> cs = tiny_claims([("2021-09-03", "press", "red", ["North"]),
+    ...                   ("2021-09-05", "red", "red", ["North"])])
+    >>> timeline_frame(cs, "red")[["date", "red", "unknown"]].to_dict("records")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'date': datetime.date(2021, 9, 3), 'red': 0, 'unknown': 3},
+     {'date': datetime.date(2021, 9, 5), 'red': 1, 'unknown': 2}]
+    """
+    every = days(claims)
+    all_holders = holders(claims)
+    frame = timeline(claims, view=view).reindex(columns=["date", *all_holders], fill_value=0)
+    first = dt.date.fromisoformat(every[0]) if every else dt.date.today()
+    last = dt.date.fromisoformat(every[-1]) if every else first
+    empty = {h: 0 for h in all_holders} | {UNKNOWN: len(claims.districts)}
+    if frame.empty or frame["date"].iloc[0] > first:
+        frame = pd.concat([pd.DataFrame([{"date": first, **empty}]), frame], ignore_index=True)
+    if frame["date"].iloc[-1] < last:  # carry the last state to the slider's end, once
+        frame = pd.concat([frame, frame.tail(1).assign(date=last)], ignore_index=True)
+    return frame.drop_duplicates("date", keep="last").reset_index(drop=True)
+
+
+def _utc(iso) -> alt.DateTime:
+    d = dt.date.fromisoformat(str(iso))
+    return alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True)
+
+
+def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str],
+                   window: tuple[str, str] | None) -> dict:
+    frame = timeline_frame(claims, view)
+    order = {h: i for i, h in enumerate(holders(claims))}
     long = frame.melt("date", var_name="holder", value_name="districts")
     # ISO dates, read by Vega-Lite as UTC midnight, on a UTC scale: the same day in every
     # browser's time zone, for the areas, the ticks and the rule alike.
     long["date"] = [d.isoformat() for d in long["date"]]
     long["label"] = [holder_label(claims, h) for h in long["holder"]]
+    long["order"] = [order[h] for h in long["holder"]]
     domain, colors = holder_colors(claims)
-    # A fixed domain: otherwise the rule's date is part of the x scale's extent, and moving the
-    # rule would redraw every mark.
-    ends = [alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True)
-            for d in (frame["date"].iloc[0], last)]
-    x = alt.X("date:T", title=None, scale=alt.Scale(type="utc", domain=ends))
+    # Fixed domains: otherwise the rule's date is part of the x scale's extent, and moving the
+    # rule would redraw every mark; and the y axis is the number of districts, no more.
+    ends = [_utc(frame["date"].iloc[0]), _utc(frame["date"].iloc[-1])]
+    n = max(len(claims.districts), 1)
+    day = 24 * 3600 * 1000
+    axis = alt.Axis(tickMinStep=day, labelOverlap=True, format="%-d %b")  # days, never hours
+    strip_axis = alt.Axis(tickMinStep=day, labelOverlap=True, format="%b %Y" if window else "%-d %b")
+    brush = alt.selection_interval(name="brush", encodings=["x"],
+                                   value={"x": [_utc(w) for w in window]} if window else alt.Undefined)
     pick = alt.selection_point(name="pick", fields=["date"], on="click", nearest=True)
-    area = alt.Chart(long).mark_area(interpolate="step-after", opacity=0.85).encode(
-        x=x, y=alt.Y("districts:Q", stack=True, title="districts"),
-        color=alt.Color("holder:N", scale=alt.Scale(domain=domain, range=colors),
-                        legend=alt.Legend(orient="bottom", title=None, labelExpr=_legend_expr(claims))),
-        tooltip=[alt.Tooltip("utcyearmonthdate(date):T", title="date", format="%Y-%m-%d"),
-                 "label:N", "districts:Q"])
-    points = alt.Chart(pd.DataFrame({"date": list(key_dates)})).mark_tick(
-        color="#333", thickness=1, size=8).encode(x=x, y=alt.value(0)).add_params(pick)
-    rule = alt.Chart().mark_rule(color="black", strokeWidth=2).encode(x=x)
+    stacked = alt.Chart(long).transform_stack(
+        stack="districts", groupby=["date"], as_=["y0", "y1"], sort=[alt.SortField("order")])
+    color = alt.Color("holder:N", scale=alt.Scale(domain=domain, range=colors), legend=None)
+    tooltip = [alt.Tooltip("utcyearmonthdate(date):T", title="date", format="%Y-%m-%d"),
+               alt.Tooltip("label:N", title="holder"), alt.Tooltip("districts:Q")]
+    def areas(x, *, detail: bool):
+        # Labels inside the plot: Streamlit gives each part of the chart the full width, so an
+        # axis outside it would push the chart past the page's right edge.
+        inside = {"labelAlign": "left", "labelPadding": -4, "tickSize": 0, "domain": False,
+                  "labelColor": "#111", "labelFontWeight": "bold", "title": None, "grid": False,
+                  "zindex": 1}
+        y = alt.Y("y0:Q", scale=alt.Scale(domain=[0, n], nice=False),
+                  axis=alt.Axis(tickMinStep=1, labelBaseline="bottom", **inside) if detail
+                  else alt.Axis(values=[n], labelBaseline="top", **inside))
+        layers = [stacked.mark_area(interpolate="step-after", clip=True, opacity=0.9).encode(
+            x=x, y=y, y2="y1:Q", color=color, tooltip=tooltip if detail else alt.Undefined)]
+        for holder in encoding.HATCHES:
+            if holder in order:
+                # The stripes are set in the dict below: altair validates a gradient of many
+                # stops slowly.
+                layers.append(stacked.transform_filter(alt.datum.holder == holder).mark_area(
+                    interpolate="step-after", clip=True, fill="#000000",
+                    description=f"hatch {holder} {240 if detail else 120}").encode(
+                    x=x, y=y, y2="y1:Q", tooltip=tooltip if detail else alt.Undefined))
+        return layers
+
+    x_all = alt.X("date:T", title=None, axis=strip_axis, scale=alt.Scale(type="utc", domain=ends))
+    x_zoom = alt.X("date:T", title=None, axis=axis,
+                   scale=alt.Scale(type="utc", domain={"param": "brush"} if window else ends))
+    height = 170
+    ticks = alt.Chart(pd.DataFrame({"date": list(key_dates)})).mark_tick(
+        color="#111", thickness=2, size=14, clip=True).encode(
+        x=x_zoom, y=alt.value(height), tooltip=[alt.Tooltip("utcyearmonthdate(date):T", title="claims on",
+                                                       format="%Y-%m-%d")]).add_params(pick)
+    rule = alt.Chart().mark_rule(color="black", strokeWidth=2, clip=True,
+                                   description="date-rule").encode(
+        x=x_zoom)
+    detail = alt.layer(*areas(x_zoom, detail=True), ticks, rule).properties(height=height,
+                                                                              width="container")
+    strip = areas(x_all, detail=False)
+    strip[0] = strip[0].add_params(brush)
+    overview = alt.layer(*strip).properties(height=40, width="container")
     with alt.data_transformers.enable("default", max_rows=None):
-        spec = alt.layer(area, points, rule).properties(height=180).to_dict()
+        spec = alt.vconcat(detail, overview, spacing=6).resolve_scale(
+            color="shared").to_dict()
     # The rule draws the main data, so its layer has none of its own; and no theme sizes.
-    spec["datasets"].pop(spec["layer"][2].pop("data")["name"], None)
+    _drop_rule_data(spec)
+    _set_hatches(spec)
     spec.pop("config", None)
+    spec.pop("data", None)
     return spec
 
 
-def _legend_expr(claims: ClaimSet) -> str:
-    labels = {h: holder_label(claims, h) for h in claims.holders}
-    cases = " : ".join(f"datum.label == {_js(h)} ? {_js(t)}" for h, t in labels.items())
-    return f"{cases} : datum.label"
+def _set_hatches(node) -> None:
+    if isinstance(node, dict):
+        mark = node.get("mark")
+        if isinstance(mark, dict) and str(mark.get("description", "")).startswith("hatch "):
+            _, holder, count = mark["description"].split(" ")
+            mark["fill"] = encoding.vega_stripes(holder, int(count))
+            mark.pop("description")
+        for value in node.values():
+            _set_hatches(value)
+    elif isinstance(node, list):
+        for value in node:
+            _set_hatches(value)
 
 
-def _js(text: str) -> str:
-    import json
-
-    return json.dumps(text)
+def _drop_rule_data(node) -> None:
+    if isinstance(node, dict):
+        mark = node.get("mark")
+        if isinstance(mark, dict) and mark.get("description") == "date-rule":
+            node.pop("data", None)
+        for value in node.values():
+            _drop_rule_data(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_rule_data(value)
 
 
 def picked_date(selection) -> str | None:
-    """The date clicked on the chart, from ``st.vega_lite_chart(..., on_select="rerun")``'s state."""
+    """The date clicked on the chart, from ``st.vega_lite_chart(..., on_select=...)``'s state.
+
+    Examples
+    --------
+    >>> picked_date({"selection": {"pick": [{"date": 1630800000000}]}})
+    '2021-09-05'
+    >>> picked_date({"selection": {"pick": []}}) is None
+    True
+    """
     try:
         points = selection["selection"]["pick"]
         value = points[0]["date"]
@@ -297,6 +715,24 @@ def picked_date(selection) -> str | None:
     if isinstance(value, (int, float)):
         return dt.datetime.fromtimestamp(value / 1000, dt.UTC).date().isoformat()
     return str(value)[:10]
+
+
+def methodology() -> str | None:
+    """The text of ``docs/methodology.md`` (our own Markdown, not claim text), if present."""
+    try:
+        return METHODOLOGY.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def figure_module():
+    """``dashboard.figure`` if it is installed in this tree, else None (it may not have landed)."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("dashboard.figure") is None:
+        return None
+    return importlib.import_module("dashboard.figure")
 
 
 # -- Comparing with an earlier version of the claims file (sidebar) ----------------------------

@@ -17,7 +17,7 @@ from shapely.geometry import box, shape
 from dashboard import export
 from dashboard.claims import check_claims
 from dashboard.control import district_timeline, resolve, timeline
-from dashboard.maps import ATTRIBUTION
+from dashboard.mapdata import ATTRIBUTION
 from dashboard.testing import tiny_gazetteer
 
 CLAIMS = """\

@@ -140,7 +140,7 @@ def test_tex_and_mathtext_stay_off_whatever_the_global_settings(frame, claims, m
 
 def test_every_holder_is_told_apart_without_colour(claims):
     styles = holder_styles(claims)
-    assert list(styles) == ["red", "blue", CONTESTED, UNKNOWN]
+    assert list(styles) == ["red", "blue", CONTESTED, DISPUTED, UNKNOWN]
     marks = [(s["hatch"], s["linestyle"]) for s in styles.values()]
     assert len(set(marks)) == len(marks), marks
     assert styles[CONTESTED]["hatch"] and styles[UNKNOWN]["linestyle"] == "--"

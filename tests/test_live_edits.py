@@ -23,8 +23,11 @@ from streamlit.testing.v1 import AppTest
 from dashboard import cli
 from dashboard.claims import read_claims
 from dashboard.control import resolve
-from tests.browser import choose_view, fills, holders, map_root, open_app, slider, wait_for_holders
+from dashboard.mapdata import styles
+from tests.browser import (choose_view, fills, holders, map_root, map_view, open_app, slider,
+                           wait_for_holders, wait_for_idle, wait_for_map, zoom_in_and_pan)
 from tests.conftest import ROOT, streamlit_server
+from tests.test_app import counts
 
 APP = str(ROOT / "dashboard" / "app.py")
 DATE = "2021-09-05"
@@ -58,8 +61,9 @@ def flip_a_holder(text: str, claims, view: str, on: str) -> tuple[str, str]:
 
 
 def colour(claims, holder: str) -> str:
-    return claims.sides[holder].color if holder in claims.sides else \
-        {"contested": "url(#contested-hatch)", "disputed": "#CC79A7", "unknown": "#DDDDDD"}[holder]
+    """The fill the engine gives ``holder`` (a side's colour; a pattern is a ``url(#...)``)."""
+    style = styles(claims)[holder]
+    return "url(#" if style.get("pattern") else style["color"]
 
 
 # -- AppTest: an edit that takes away the session's view or day ---------------------------------
@@ -68,6 +72,18 @@ def run_app(query: dict) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
+
+
+def on_map(at: AppTest, **changes) -> AppTest:
+    """Rerun as if the person had used the map's own controls (see tests/test_app.py)."""
+    on_map.stamp = getattr(on_map, "stamp", 0) + 1
+    shown = at.session_state["map_session"].state.as_dict()
+    at.session_state["map"] = {"state": {**shown, **changes, "stamp": f"edit:{on_map.stamp}"}}
+    return at.run()
+
+
+def shown(at: AppTest):
+    return at.session_state["map_session"].state
 
 
 def test_renaming_the_side_a_session_is_viewing_keeps_the_session_working(claims_file):
@@ -82,18 +98,20 @@ def test_renaming_the_side_a_session_is_viewing_keeps_the_session_working(claims
 
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.segmented_control(key="view").value == claims.views[0]
-    at.select_slider(key="date").set_value(next_day(DATE)).run()  # and it goes on working
+    assert shown(at).view == claims.views[0]
+    # The map is told (a push), since the change came from Python, not from the map.
+    assert at.session_state["map_session"].push["state"]["view"] == claims.views[0]
+    on_map(at, date=next_day(DATE))  # and it goes on working
     assert not at.exception
-    assert at.segmented_control(key="view").value == claims.views[0]
+    assert (shown(at).view, shown(at).date) == (claims.views[0], next_day(DATE))
 
 
-def test_shortening_the_timeline_under_a_playing_session_keeps_it_working(claims_file):
+def test_shortening_the_timeline_under_a_session_keeps_it_working(claims_file):
     text = claims_file.read_text(encoding="utf-8")
     claims = read_claims(claims_file)
     last = max(c.date for c in claims.claims).isoformat()
     at = run_app({"view": "taliban", "date": last})
-    assert at.select_slider(key="date").value == last
+    assert shown(at).date == last
     # Drop the last day's claims: the slider's range now ends earlier.
     lines = text.split("\n")
     first_of_last = min(c.line for c in claims.claims if c.date.isoformat() == last)
@@ -102,11 +120,10 @@ def test_shortening_the_timeline_under_a_playing_session_keeps_it_working(claims
     new_last = max(c.date for c in shorter.claims).isoformat()
     assert new_last < last
 
-    at.session_state["playing"] = True
-    at.run()
+    on_map(at, date=last)  # the map, still on the old data, reports the old last day
     assert not at.exception, [e.value for e in at.exception]
-    assert at.select_slider(key="date").value == new_last  # the nearest day that exists
-    assert not at.session_state["playing"]  # at the end: playing stops
+    assert shown(at).date == new_last  # the nearest day that exists
+    assert at.session_state["map_session"].push["state"]["date"] == new_last
 
 
 def test_a_valid_edit_changes_the_counts_on_the_next_rerun(claims_file):
@@ -116,31 +133,29 @@ def test_a_valid_edit_changes_the_counts_on_the_next_rerun(claims_file):
     claims_file.write_text(edited, encoding="utf-8")
     after = read_claims(claims_file)
     at.run()
-    labels = {**{s: x.label for s, x in after.sides.items()}, "contested": "Contested",
-              "disputed": "Disputed", "unknown": "No claim yet"}
     now = list(expected(after, "taliban", DATE).values())
-    want = [f"**{now.count(h)}** × {labels[h]}" for h in after.holders if now.count(h)]
-    assert [m.value for m in at.markdown if " × " in m.value] == want
+    want = [(now.count(h), h) for h in after.holders if now.count(h)]
+    assert counts(at) == want
     assert not at.error
 
 
 def test_a_file_that_vanishes_while_being_saved_keeps_the_last_good_data(claims_file):
     at = run_app({"view": "taliban", "date": DATE})
-    good = [m.value for m in at.markdown if " × " in m.value]
+    good = counts(at)
     saved = claims_file.read_bytes()
     claims_file.unlink()  # an editor that saves by writing a new file and renaming it
     at.run()
     assert not at.exception
     assert "cannot read file" in at.code[0].value and "last good version" in at.error[0].value
-    assert [m.value for m in at.markdown if " × " in m.value] == good
+    assert counts(at) == good
     claims_file.write_bytes(saved[: len(saved) // 2])  # half written
     at.run()
     assert not at.exception and at.error
-    assert [m.value for m in at.markdown if " × " in m.value] == good
+    assert counts(at) == good
     claims_file.write_bytes(saved)
     at.run()
     assert not at.exception and not at.error
-    assert [m.value for m in at.markdown if " × " in m.value] == good
+    assert counts(at) == good
 
 
 # -- In Chromium: the map follows the file ----------------------------------------------------
@@ -167,21 +182,14 @@ def page(chromium, output_dir, live):
     assert not errors, f"JavaScript errors: {errors}"
 
 
-def settle(page, timeout: float = 30_000):
-    """Wait until Streamlit's rerun has finished: script idle, no stale element."""
-    page.wait_for_function(
-        """() => { const app = document.querySelector('[data-testid="stApp"]');
-                   return app && app.dataset.testScriptState === 'notRunning'
-                     && !document.querySelector('[data-stale="true"]'); }""", timeout=timeout)
-
-
 def rerun(page, action):
-    """Do ``action`` and wait for the rerun it causes to finish (the script's last line writes
-    the URL), not only for the page to be idle, which it also is before the rerun starts."""
+    """Do ``action`` and wait for the rerun it causes to finish (the page writes the URL on
+    every run that changes the state), not only for the page to be idle, which it also is
+    before the rerun starts."""
     before = page.evaluate("() => location.search")
     action()
     page.wait_for_function("(before) => location.search !== before", arg=before, timeout=30_000)
-    settle(page)
+    wait_for_idle(page)
 
 
 def press(page, key: str):
@@ -190,12 +198,13 @@ def press(page, key: str):
 
 
 @pytest.mark.browser
-def test_a_valid_edit_shows_on_the_next_interaction(page, live):
+def test_a_valid_edit_shows_on_the_next_interaction_and_keeps_the_zoom(page, live):
     url, path, original = live
     before = read_claims(path)
     open_app(page, url, f"view=taliban&date={DATE}")
     wait_for_holders(page, expected(before, "taliban", DATE))
-    settle(page)
+    zoom_in_and_pan(page)
+    where = map_view(page)
 
     day = next_day(DATE)
     edited, pcode = flip_a_holder(original, before, "taliban", day)
@@ -203,17 +212,17 @@ def test_a_valid_edit_shows_on_the_next_interaction(page, live):
     after = read_claims(path)
     assert expected(after, "taliban", day) != expected(before, "taliban", day)
 
-    press(page, "ArrowRight")  # the next interaction
+    rerun(page, lambda: press(page, "ArrowRight"))  # the next interaction
     wait_for_holders(page, expected(after, "taliban", day), timeout=30)
-    settle(page)
     holder = expected(after, "taliban", day)[pcode]
-    assert fills(page)[pcode] == colour(after, holder)
-    assert page.locator(".st-key-date input[type=range]").get_attribute("aria-valuetext") == "6 Sep 2021"
+    assert fills(page)[pcode].startswith(colour(after, holder))
+    assert slider(page).get_attribute("aria-valuetext") == "6 Sep 2021"
+    assert map_view(page) == pytest.approx(where)  # new data, same zoom and pan
 
-    choose_view(page, after.views.index("combined"))  # and every view uses the edit
+    choose_view(page, "All voices combined")  # and every view uses the edit
     wait_for_holders(page, expected(after, "combined", day), timeout=30)
-    settle(page)
-    assert not page.locator("[data-testid=stAlert]").filter(has_text="problem").count()
+    wait_for_idle(page)
+    assert not page.get_by_text("problem(s)").count()
 
 
 @pytest.mark.browser
@@ -222,38 +231,36 @@ def test_an_invalid_edit_shows_its_problems_keeps_the_map_and_recovers(page, liv
     good = read_claims(path)
     open_app(page, url, f"view=taliban&date={DATE}")
     wait_for_holders(page, expected(good, "taliban", DATE))
-    settle(page)
-    component = page.frame_locator("iframe[title*='district_map']").locator("html")
-    loaded = component.get_attribute("data-map-loaded")
+    # The map element is never rebuilt: the engine's root stays the same node throughout.
+    map_root(page).evaluate("root => { root.dataset.testMark = 'first'; }")
 
     broken = original.replace("holder: taliban", "holder: talibn", 1)
     line = original[: original.index("holder: taliban")].count("\n") + 1
     path.write_text(broken, encoding="utf-8")
     press(page, "ArrowRight")
-    problem = page.locator("[data-testid=stCode]").filter(
-        has_text=f"{path}:{line}: unknown holder 'talibn'")
+    problem = page.get_by_text(f"{path}:{line}: unknown holder 'talibn'")
     problem.wait_for(timeout=30_000)
-    settle(page)
-    assert "showing the last good version" in page.locator("[data-testid=stAlert]").first.inner_text()
+    wait_for_idle(page)
+    assert page.get_by_text("showing the last good version").count() == 1
     day = next_day(DATE)
     assert holders(page) == expected(good, "taliban", day)  # the last good data
-    press(page, "ArrowRight")  # and the map still follows the slider
+    press(page, "ArrowRight")  # and the map still follows its slider
     wait_for_holders(page, expected(good, "taliban", next_day(day)))
-    settle(page)
+    wait_for_map(page, date=next_day(day))
+    wait_for_idle(page)
     assert problem.count() == 1
-    # The problems appear above the map without moving it: the same map page, never rebuilt.
-    assert page.locator("iframe[title*='district_map']").count() == 1
-    assert component.get_attribute("data-map-loaded") == loaded
+    assert map_root(page).count() == 1
+    assert map_root(page).get_attribute("data-test-mark") == "first"
 
     fixed, _ = flip_a_holder(original, good, "taliban", next_day(day, 2))
     path.write_text(fixed, encoding="utf-8")  # fixed differently: the map must show the fix
     fixed_claims = read_claims(path)
     press(page, "ArrowRight")
     wait_for_holders(page, expected(fixed_claims, "taliban", next_day(day, 2)), timeout=30)
-    settle(page)
-    assert problem.count() == 0
-    assert not page.locator("[data-testid=stAlert]").filter(has_text="problem").count()
-    assert map_root(page).get_attribute("data-day") == next_day(day, 2)
+    problem.wait_for(state="detached", timeout=30_000)
+    assert not page.get_by_text("problem(s)").count()
+    assert map_root(page).get_attribute("data-date") == next_day(day, 2)
+    assert map_root(page).get_attribute("data-test-mark") == "first"
 
 
 @pytest.mark.browser
@@ -263,17 +270,15 @@ def test_the_app_never_writes_the_claims_file(page, live, tmp_path):
     claims = read_claims(path)
     open_app(page, url, f"view=taliban&date={DATE}")
     wait_for_holders(page, expected(claims, "taliban", DATE))
-    settle(page)
-    page.frame_locator("iframe[title*='district_map']").frame_locator("#map").locator(
-        "path[data-pcode='AF0801']").click(force=True)
+    map_root(page).locator("path[data-pcode='AF0801']").click(force=True)
     page.get_by_text("Bazarak: every claim, in every view").wait_for(timeout=30_000)
-    settle(page)
-    for index in (1, 3, 2):
-        rerun(page, lambda i=index: choose_view(page, i))
+    wait_for_idle(page)
+    for view in ("National Resistance Front", "All voices combined", "Independent reports"):
+        rerun(page, lambda v=view: choose_view(page, v))
     for key in ("ArrowRight", "ArrowRight", "ArrowLeft"):
         rerun(page, lambda k=key: press(page, k))
-    rerun(page, lambda: page.locator(".st-key-next button").click())
-    rerun(page, lambda: page.locator(".st-key-previous button").click())
+    rerun(page, lambda: map_root(page).get_by_role("button", name="Next claim").click())
+    rerun(page, lambda: map_root(page).get_by_role("button", name="Previous claim").click())
     names = []
     for label in ("Snapshot (CSV)", "Snapshot (GeoJSON)", "Map (standalone HTML)"):
         with page.expect_download(timeout=30_000) as download:
@@ -282,7 +287,6 @@ def test_the_app_never_writes_the_claims_file(page, live, tmp_path):
         names.append(download.value.suggested_filename)
     assert [n.rsplit(".", 1)[1] for n in names] == ["csv", "geojson", "html"]
     open_app(page, url)  # a new session, on the same server
-    settle(page)
     after = (path.read_bytes(), path.stat().st_mtime_ns, sorted(os.listdir(path.parent)))
     assert after[0] == before[0] == original.encode("utf-8")
     assert after[1:] == before[1:]

@@ -27,7 +27,7 @@ import pytest
 
 from dashboard import cli
 from dashboard.claims import read_claims
-from tests.browser import MAP_FRAME, open_app
+from tests.browser import map_root, open_app
 from tests.conftest import streamlit_server
 
 QUOTE = "<img src=x onerror=alert(1)>"
@@ -87,17 +87,23 @@ HOSTILE = textwrap.dedent("""\
     """)
 
 # Run in every frame of a page: anything the hostile text could have turned into.
-INJECTED_JS = """() => ({
-  img: document.querySelectorAll('img[src="x"], img[onerror]').length,
-  svg: document.querySelectorAll('svg[onload]').length,
-  handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(
-    a => a.name.startsWith('on') && a.value.includes('alert'))).length,
-  scripts: [...document.scripts].filter(s => s.type !== 'application/json'
-    && s.textContent.includes('alert(1)')).length,
-  dataScriptsWithMarkup: [...document.querySelectorAll('script[type="application/json"]')]
-    .filter(s => s.textContent.includes('<')).length,
-  boldPress: [...document.querySelectorAll('b')].filter(b => b.textContent === 'press').length,
-})"""
+INJECTED_JS = """() => {
+  // The page and every open shadow root in it (the map component renders in one).
+  const roots = [document, ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot)
+    .map(e => e.shadowRoot)];
+  const all = selector => roots.flatMap(r => [...r.querySelectorAll(selector)]);
+  return {
+    img: all('img[src="x"], img[onerror]').length,
+    svg: all('svg[onload]').length,
+    handlers: all('*').filter(e => [...e.attributes].some(
+      a => a.name.startsWith('on') && a.value.includes('alert'))).length,
+    scripts: all('script').filter(s => s.type !== 'application/json'
+      && s.textContent.includes('alert(1)')).length,
+    dataScriptsWithMarkup: all('script[type="application/json"]')
+      .filter(s => s.textContent.includes('<')).length,
+    boldPress: all('b').filter(b => b.textContent === 'press').length,
+  };
+}"""
 LINKS_JS = """(root) => [...root.querySelectorAll('a')].map(a => ({
   href: a.getAttribute('href'), rel: a.getAttribute('rel'), target: a.getAttribute('target')}))"""
 
@@ -157,16 +163,17 @@ def assert_safe_links(links: list[dict], *, at_least: int):
 
 
 def map_frame(page):
-    return page.frame_locator(MAP_FRAME).frame_locator("#map")
+    """The map component's root (no frame now: the engine renders in a shadow root)."""
+    return map_root(page)
 
 
 @pytest.mark.browser
 def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
     open_app(page, app_url, f"view=combined&date={DATE}")
     settle(page)
-    # The tooltip (Leaflet, inside the component's frames).
+    # The tooltip (the engine's, inside the map component).
     map_frame(page).locator("path[data-pcode='AF0801']").hover(force=True)
-    tip = map_frame(page).locator(".leaflet-tooltip")
+    tip = map_frame(page).get_by_role("tooltip")
     tip.wait_for(timeout=10_000)
     text = tip.inner_text()
     for literal in (SOURCE, VIA, QUOTE, PRESS):
@@ -175,7 +182,7 @@ def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
 
     # The district panel (st.html), after a click on the district.
     map_frame(page).locator("path[data-pcode='AF0801']").click(force=True)
-    panel = page.locator("div.claims-panel")
+    panel = page.locator("ol.claims-panel.history")
     panel.wait_for(timeout=30_000)
     settle(page)
     text = panel.inner_text()
@@ -191,12 +198,11 @@ def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
     for literal in (SOURCE, VIA, PRESS):
         assert literal in text, (literal, text)
     assert_safe_links(made.evaluate(LINKS_JS), at_least=2)
-    changed = page.locator("[data-testid=stMarkdownContainer]").filter(has_text="Changed since")
+    changed = page.locator(".claims-panel.changes").filter(has_text="Changed since")
     assert NRF_LABEL in changed.inner_text()
     # The side label shows as text in the counts and the view control too.
-    assert page.locator("[data-testid=stMarkdownContainer]").filter(
-        has_text=f"× {NRF_LABEL}").count() == 1
-    assert page.locator(".st-key-view").get_by_text(NRF_LABEL).count() == 1
+    assert page.locator(".claims-panel.counts li").filter(has_text=f"× {NRF_LABEL}").count() == 1
+    assert map_frame(page).get_by_role("radio", name=NRF_LABEL, exact=True).count() == 1
     assert_inert(page)
 
 
@@ -214,7 +220,8 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
         settle(page)
         with page.expect_download(timeout=30_000) as download:
             page.get_by_role("button", name="Map (standalone HTML)").click()
-        assert download.value.suggested_filename == f"panjshir-combined-{DATE}.html"
+        # Named after the region (region.name, else the boundary data's "Panjsher").
+        assert re.fullmatch(rf"panjsh[ie]r-combined-{DATE}\.html", download.value.suggested_filename)
         target = tmp_path / download.value.suggested_filename
         download.value.save_as(target)
     html = target.read_text(encoding="utf-8")
@@ -223,9 +230,9 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
 
     page.goto(target.as_uri())
     page.locator("html[data-ready='1']").wait_for(state="attached", timeout=20_000)
-    bazarak = page.locator("path[data-pcode='AF0801']")
+    bazarak = page.locator(".cm-pane-a path[data-pcode='AF0801']")
     bazarak.hover(force=True)
-    tip = page.locator(".leaflet-tooltip")
+    tip = page.locator(".cm-pane-a .cm-tip")
     tip.wait_for(timeout=10_000)
     for literal in (SOURCE, VIA, QUOTE, PRESS):
         assert literal in tip.inner_text()
@@ -239,7 +246,7 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
     links = popup.locator(".district-popup").evaluate(LINKS_JS)
     assert_safe_links(links, at_least=2)
     assert BAD_HREF in [link["href"] for link in links]
-    legend = page.locator("#legend").inner_text()
+    legend = page.locator(".cm-legend").inner_text()
     assert NRF_LABEL in legend
     assert_inert(page)
 
@@ -270,7 +277,7 @@ def test_a_file_with_script_links_is_refused_and_no_such_link_renders(page, app_
                                    ".map(a => a.getAttribute('href'))")
             assert not [h for h in hrefs if re.match(r"\s*(javascript|data|file|vbscript):", h, re.I)]
         # The last good data stays on the page, with its http(s) links only.
-        assert_safe_links(page.locator("div.claims-panel").evaluate(LINKS_JS), at_least=4)
+        assert_safe_links(page.locator("ol.claims-panel.history").evaluate(LINKS_JS), at_least=4)
         assert_inert(page)
     finally:
         hostile_file.write_text(good, encoding="utf-8")

@@ -1,0 +1,91 @@
+"""Who says what: on one date, every district's holder according to each voice, side by side.
+
+One row per district; for each voice (each side, ``independent``) the holder, since when, and
+the claim behind it (its source and link), then the combined result. It is the table beside the
+map and the map's accessible alternative. Pure: no Streamlit.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .claims import CONTESTED, INDEPENDENT, UNKNOWN, ClaimSet
+from .control import COMBINED, resolve
+
+#: What each voice contributes to a row, as column suffixes: ``"<voice> holder"`` and so on.
+FIELDS = ("holder", "since", "source", "link")
+_OTHER_LABELS = {CONTESTED: "Contested", UNKNOWN: "No claim yet", "disputed": "Disputed"}
+
+
+def voices(claims: ClaimSet) -> list[str]:
+    """The voices, in column order: each side, ``independent``, then ``combined``.
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> voices(tiny_claims([]))
+    ['red', 'blue', 'independent', 'combined']
+    """
+    return [*claims.sides, INDEPENDENT, COMBINED]
+
+
+def holder_name(claims: ClaimSet, holder: str) -> str:
+    """A holder as a reader names it: the side's label, ``Contested``, ``Disputed``, ...
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> holder_name(tiny_claims([]), "red"), holder_name(tiny_claims([]), "unknown")
+    ('Red', 'No claim yet')
+    """
+    if holder in claims.sides:
+        return claims.sides[holder].label
+    return _OTHER_LABELS.get(holder, holder.replace("-", " ").capitalize())
+
+
+def who_says_what(claims: ClaimSet, on) -> pd.DataFrame:
+    """Every district on ``on``: its holder according to each voice, with the claim behind it.
+
+    Parameters
+    ----------
+    claims : ClaimSet
+    on : str, datetime.date or datetime.datetime
+        As for :func:`dashboard.control.resolve` (a date means the end of that day).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``pcode``, ``district``, then for each voice of :func:`voices`
+        ``"<voice> holder"`` (as a reader names it), ``"<voice> since"`` (ISO date or empty),
+        ``"<voice> source"`` (the source of the latest claim behind it, ``via`` another if so;
+        the combined voice has none: its claims are in the other columns) and
+        ``"<voice> link"`` (that claim's http(s) address or None). Rows in P-code order.
+        Text is data: shown by a caller, it must be shown literally.
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North"]),
+    ...                   ("2021-09-04", "blue", "blue", ["North"])])
+    >>> table = who_says_what(cs, "2021-09-04")
+    >>> table.loc[0, ["district", "red holder", "blue holder", "combined holder", "red source"]].tolist()
+    ['North', 'Red', 'Blue', 'Contested', 'Red']
+    """
+    rows = {d.pcode: {"pcode": d.pcode, "district": d.name} for d in claims.districts}
+    for voice in voices(claims):
+        for state in resolve(claims, view=voice, on=on).states:
+            row = rows[state.pcode]
+            row[f"{voice} holder"] = holder_name(claims, state.holder)
+            row[f"{voice} since"] = state.since.isoformat() if state.since else ""
+            source, link = "", None
+            if voice != COMBINED and state.claim_ids:
+                claim = claims.claim(state.claim_ids[-1])
+                source = claims.sources[claim.source].name
+                if claim.via:
+                    source += f" (via {claims.sources[claim.via].name})"
+                link = next((u for u in (claim.url, claim.archived_url)
+                             if u and u.lower().startswith(("http://", "https://"))), None)
+            row[f"{voice} source"] = source
+            row[f"{voice} link"] = link
+    columns = ["pcode", "district", *(f"{v} {f}" for v in voices(claims) for f in FIELDS)]
+    return pd.DataFrame(list(rows.values()), columns=columns)
