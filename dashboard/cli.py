@@ -100,7 +100,8 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("publish", help="a static site of the map (every view and day) for any "
                                             "static host; works from file:// and in an <iframe>")
     common(p)
-    p.add_argument("--region", help="the region's name in the title (default: from the boundaries)")
+    p.add_argument("--region", help="the region's name in the title (default: region.name of the "
+                                    "claims file, else the boundary data's)")
     p.add_argument("--basemap", choices=["none", "osm", "topo"], default="none",
                    help="background tiles fetched by readers' browsers (default: none, offline)")
     p.add_argument("-o", "--output", type=Path, required=True, help="the folder to write")

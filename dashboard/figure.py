@@ -123,7 +123,7 @@ def holder_styles(claims: ClaimSet) -> dict[str, dict]:
     >>> from dashboard.testing import tiny_claims
     >>> styles = holder_styles(tiny_claims([]))
     >>> list(styles), styles["contested"]["hatch"], styles["unknown"]["linestyle"]
-    (['red', 'blue', 'contested', 'unknown'], '///', '--')
+    (['red', 'blue', 'contested', 'disputed', 'unknown'], '///', '--')
     """
     styles = {}
     for i, (sid, side) in enumerate(claims.sides.items()):

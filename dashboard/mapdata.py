@@ -136,8 +136,8 @@ def engine_data(claims: ClaimSet, districts, *, region: str | None = None, place
     >>> data = engine_data(cs, frame, region="Tiny")
     >>> data["start"], data["days"], [v["id"] for v in data["views"]]
     ('2021-09-03', 3, ['red', 'blue', 'independent', 'combined'])
-    >>> unvarints(data["history"]["combined"]["holder"])  # red, then contested
-    [0, 2]
+    >>> [data["holders"][h] for h in unvarints(data["history"]["combined"]["holder"])]
+    ['red', 'disputed']
     """
     led = ledger(claims)
     dates = [c.date for c in claims.claims] or [dt.date.today()]

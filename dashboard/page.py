@@ -612,7 +612,7 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str],
     # rule would redraw every mark; and the y axis is the number of districts, no more.
     ends = [_utc(frame["date"].iloc[0]), _utc(frame["date"].iloc[-1])]
     n = max(len(claims.districts), 1)
-    day = 24 * 3600 * 1000
+    day = 24 * 3600 * 1000  # a day in Vega-Lite's milliseconds
     axis = alt.Axis(tickMinStep=day, labelOverlap=True, format="%-d %b")  # days, never hours
     strip_axis = alt.Axis(tickMinStep=day, labelOverlap=True, format="%b %Y" if window else "%-d %b")
     brush = alt.selection_interval(name="brush", encodings=["x"],

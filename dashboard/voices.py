@@ -69,7 +69,7 @@ def who_says_what(claims: ClaimSet, on) -> pd.DataFrame:
     ...                   ("2021-09-04", "blue", "blue", ["North"])])
     >>> table = who_says_what(cs, "2021-09-04")
     >>> table.loc[0, ["district", "red holder", "blue holder", "combined holder", "red source"]].tolist()
-    ['North', 'Red', 'Blue', 'Contested', 'Red']
+    ['North', 'Red', 'Blue', 'Disputed', 'Red']
     """
     rows = {d.pcode: {"pcode": d.pcode, "district": d.name} for d in claims.districts}
     for voice in voices(claims):

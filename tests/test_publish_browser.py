@@ -103,7 +103,7 @@ def day(iso: str, n: int) -> str:
 
 def test_from_file_the_toggle_and_the_keyboard_slider_recolour_the_map(page, site, claims, output_dir):
     root = open_site(page, (site / "index.html").as_uri() + f"#view=taliban&date={DATE}")
-    assert page.title() == "Panjsher: who claimed which district"
+    assert page.title() == "Panjshir: who claimed which district"
     wait_fills(page, expected(claims, "taliban", DATE))
     page.screenshot(path=str(output_dir / "1-taliban-2021-09-05.png"))
 
@@ -428,7 +428,7 @@ def test_render_opens_the_engine_at_its_view_and_date(page, tmp_path, repo_claim
     assert cli.main(["render", "--claims", str(repo_claims), "--date", "2021-09-07",
                      "--view", "nrf", "-o", str(target)]) == 0
     html = target.read_text(encoding="utf-8")
-    assert "<title>Panjsher: who claimed which district</title>" in html
+    assert "<title>Panjshir: who claimed which district</title>" in html
     root = open_site(page, target.as_uri())
     assert (root.get_attribute("data-view"), root.get_attribute("data-date")) == ("nrf", "2021-09-07")
     wait_fills(page, expected(claims, "nrf", "2021-09-07"))
