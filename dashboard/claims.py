@@ -211,6 +211,14 @@ class ClaimSet:
         return self._by_id[claim_id]
 
     @functools.cached_property
+    def compiled(self):
+        """The claims compiled into sorted arrays for resolution (:class:`dashboard.control.Ledger`),
+        built on first use and kept with this claim set."""
+        from .control import Ledger  # control builds on this module: imported when first needed
+
+        return Ledger(self)
+
+    @functools.cached_property
     def _by_id(self) -> dict[str, Claim]:
         # cached_property stores into the instance's __dict__ itself: no __setattr__, so a
         # frozen dataclass can have it.

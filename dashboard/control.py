@@ -30,6 +30,8 @@ import pandas as pd
 from .claims import DISPUTED, INDEPENDENT, UNKNOWN, ClaimSet
 
 COMBINED = "combined"
+SECONDS_PER_DAY = 24 * 3600
+EPOCH = dt.date(1970, 1, 1)  # day 0 of the compiled arrays (numpy's datetime64 epoch)
 
 
 @dataclass(frozen=True)
@@ -138,12 +140,8 @@ def district_timeline(claims: ClaimSet, *, view: str) -> pd.DataFrame:
 
 
 def ledger(claims: ClaimSet) -> Ledger:
-    """The compiled form of a claim set, built once and kept with it."""
-    cached = claims.__dict__.get("_ledger")
-    if cached is None:
-        cached = Ledger(claims)
-        object.__setattr__(claims, "_ledger", cached)
-    return cached
+    """The compiled form of a claim set, built once and kept with it (``ClaimSet.compiled``)."""
+    return claims.compiled
 
 
 def _seconds(value) -> int:
@@ -303,7 +301,7 @@ class Ledger:
         return np.where(at >= 0, v.holder[np.clip(at, 0, None)], self.unknown)
 
     def _days(self, v: _View) -> np.ndarray:
-        return (v.t // (24 * 3600)).astype(np.int64)
+        return (v.t // SECONDS_PER_DAY).astype(np.int64)
 
     def timeline(self, view: str) -> pd.DataFrame:
         """See :func:`timeline`."""
@@ -325,7 +323,7 @@ class Ledger:
                               * len(self.pcodes), counts[:-1]])
         keep = (counts != previous).any(axis=1)
         frame = pd.DataFrame(counts[keep], columns=self.holders)
-        frame.insert(0, "date", [dt.date(1970, 1, 1) + dt.timedelta(days=int(d)) for d in days[keep]])
+        frame.insert(0, "date", [EPOCH + dt.timedelta(days=int(d)) for d in days[keep]])
         return frame
 
     def history(self, view: str) -> list[tuple[dt.date, int, int, tuple[int, ...]]]:
@@ -346,7 +344,7 @@ class Ledger:
             d = int(v.district[i])
             if previous.get(d) != state:
                 previous[d] = state
-                out.append((dt.date(1970, 1, 1) + dt.timedelta(days=int(days[i])), d, *state))
+                out.append((EPOCH + dt.timedelta(days=int(days[i])), d, *state))
         out.sort(key=lambda row: (row[0], row[1]))
         return out
 
@@ -367,7 +365,7 @@ class Ledger:
 
     def _claim_days(self, view: str | None) -> np.ndarray:
         """Each claim's day (days since 1970), for the claims of ``view`` (all for combined)."""
-        days = self.claim_seconds // (24 * 3600)
+        days = self.claim_seconds // SECONDS_PER_DAY
         if view in (None, COMBINED):
             return days
         if view not in self.voices:
@@ -378,14 +376,14 @@ class Ledger:
         """The dates on which claims were made (in one view, or in all)."""
         key = None if view == COMBINED else view
         if key not in self._claim_dates:
-            self._claim_dates[key] = [dt.date(1970, 1, 1) + dt.timedelta(days=int(d))
+            self._claim_dates[key] = [EPOCH + dt.timedelta(days=int(d))
                                       for d in np.unique(self._claim_days(key))]
         return list(self._claim_dates[key])
 
     def claims_on(self, view: str, day: dt.date) -> list:
         """The claims made on ``day`` in ``view`` (every view for combined), in file order."""
-        days = self.claim_seconds // (24 * 3600)
-        hit = days == (day - dt.date(1970, 1, 1)).days
+        days = self.claim_seconds // SECONDS_PER_DAY
+        hit = days == (day - EPOCH).days
         if view != COMBINED:
             hit &= self.claim_voice == (self.voices.index(view) if view in self.voices else -1)
         return [self.claims.claims[i] for i in np.flatnonzero(hit)]
