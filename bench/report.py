@@ -104,7 +104,7 @@ def targets_table(b: dict) -> str:
                      " and ".join(f"{ms(v[n]['summary'].get('server_cpu_ms_per_step'))} ms"
                                   for n in have if v[n]) + ")",
                      met(all(x is not None and x <= TARGETS["server_cpu_ms"] for x in cpu.values()))])
-    for n, site in (b.get("sites") or {}).items():
+    for site in (b.get("sites") or {}).values():
         rows.append([f"published site, first paint from http.server ≤ 0.5 s ({site['districts']} districts)",
                      f"{sec(site['first_cold']['map'])} s empty cache, {sec(site['first_warm']['map'])} s "
                      f"warm; {kb(site['bytes_on_disk'])}",
