@@ -91,6 +91,7 @@ with left:
 st.query_params.from_dict(session.state.query())
 panels = page.panels(claims.digest, view, date, claims)  # cached per digest, view, date
 snapshot = panels.snapshot
+page.earlier_version_sidebar(loaded, claims, view=view, on=date)
 
 with right:
     st.subheader(page.markdown_text(f"{view_label(claims, view)}, {page.day_label(date)}"))

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import boundaries, export, publish
-from .claims import read_claims
+from .claims import check_claims, read_claims
 from .config import CLAIMS_ENV_VAR, REPO_CLAIMS, default_claims  # noqa: F401 (re-exported)
 from .control import district_timeline, resolve, timeline
 from .gazetteer import COUNTRIES, boundary_gazetteer, read_gazetteer
@@ -54,7 +54,8 @@ def parser() -> argparse.ArgumentParser:
 
     def common(p, positional=False):
         if positional:
-            p.add_argument("claims", nargs="?", type=Path, help="claims file (default: claims.yaml)")
+            p.add_argument("claims", nargs="*", type=Path,
+                           help="claims files (default: claims.yaml); each is checked")
         else:
             p.add_argument("--claims", type=Path, help="claims file (default: claims.yaml)")
 
@@ -87,6 +88,15 @@ def parser() -> argparse.ArgumentParser:
                    help="html: the interactive map; png/svg: a static figure to publish")
     p.add_argument("--width", type=int, default=1600, help="png/svg: width in pixels (200-10000)")
     p.add_argument("-o", "--output", required=True, help="the file to write")
+    p = commands.add_parser("diff", help="what an edit changes: claims, and holders per view")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="OLD.yaml NEW.yaml, or with --git the claims file (default: claims.yaml)")
+    p.add_argument("--git", metavar="REV", help="compare the file as it was at git revision REV")
+    p.add_argument("--view", action="append", help="only this view (repeatable); default: all")
+    p.add_argument("--format", choices=["text", "markdown"], default="text")
+    p.add_argument("-o", "--output", help="write here instead of standard output")
+    p = commands.add_parser("schema", help="the claims format as JSON Schema (claims.schema.json)")
+    p.add_argument("-o", "--output", help="write here instead of standard output")
     p = commands.add_parser("publish", help="a static site of the map (every view and day) for any "
                                             "static host; works from file:// and in an <iframe>")
     common(p)
@@ -112,8 +122,18 @@ def _main(argv: list[str] | None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage error
         return int(exc.code or 0)
-    path = getattr(args, "claims", None) or default_claims()
+    if args.command == "schema":
+        from .schema import json_text
+
+        return _emit(json_text(), args.output)
     gazetteer_for = boundary_gazetteer()
+    if args.command == "diff":
+        return _diff(args, gazetteer_for)
+    if args.command == "validate" and len(args.claims) > 1:
+        return max(_validate(path, gazetteer_for) for path in args.claims)
+    if args.command == "validate":
+        args.claims = args.claims[0] if args.claims else None
+    path = getattr(args, "claims", None) or default_claims()
     try:
         claims = read_claims(path, gazetteer_for=gazetteer_for)
     except ClaimsError as exc:
@@ -249,3 +269,70 @@ def _emit(text: str, output: str | None) -> int:
             print(f"error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _validate(path: Path, gazetteer_for) -> int:
+    """``validate`` of one of several files (as a pre-commit hook passes them)."""
+    try:
+        claims = read_claims(path, gazetteer_for=gazetteer_for)
+    except ClaimsError as exc:
+        count = len(exc.problems)
+        _emit("".join(f"{problem}\n" for problem in exc.problems), None)
+        print(printable(f"{path}: {count} problem{'s' if count != 1 else ''} found"), file=sys.stderr)
+        return 1
+    except boundaries.BoundaryError as exc:
+        print(printable(f"error: {exc}"), file=sys.stderr)
+        return 1
+    return _emit(printable(claims.summary()), None)
+
+
+def _diff(args, gazetteer_for) -> int:
+    """``diff OLD NEW`` or ``diff --git REV [CLAIMS]``: read both, print the comparison."""
+    from . import diff, revisions
+
+    if args.git is None and len(args.files) != 2:
+        print("error: diff needs OLD.yaml NEW.yaml, or --git REV [CLAIMS]", file=sys.stderr)
+        return 2
+    if args.git is not None and len(args.files) > 1:
+        print("error: diff --git REV takes one claims file", file=sys.stderr)
+        return 2
+    if args.git is not None:
+        new_path = args.files[0] if args.files else default_claims()
+        try:
+            old_data = revisions.show(new_path, args.git)
+        except revisions.RevisionError as exc:
+            print(f"error: {diff.plain(exc)}", file=sys.stderr)
+            return 1
+        inputs = [(f"{new_path}@{args.git}", old_data), (str(new_path), None)]
+    else:
+        inputs = [(str(p), None) for p in args.files]
+    sets, problems = [], []
+    for shown, data in inputs:
+        if data is None:
+            try:
+                data = Path(shown).read_bytes()
+            except OSError as exc:
+                problems.append(f"{shown}:1: cannot read file: {exc.strerror}")
+                continue
+        try:
+            claims, found = check_claims(data, path=shown, gazetteer_for=gazetteer_for)
+        except boundaries.BoundaryError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        problems += [str(p) for p in found]
+        sets.append(claims)
+    if problems:
+        for problem in problems:
+            print(diff.plain(problem))
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
+        return 1
+    old, new = sets
+    views = args.view or None
+    unknown = [v for v in views or () if v not in {*old.views, *new.views}]
+    if unknown:
+        print(f"error: unknown view '{diff.plain(unknown[0])}'; choose one of "
+              f"{', '.join(dict.fromkeys([*old.views, *new.views]))}", file=sys.stderr)
+        return 2
+    result = diff.compare(old, new, views=views)
+    render = diff.to_markdown if args.format == "markdown" else diff.to_text
+    return _emit(render(result, old_name=inputs[0][0], new_name=inputs[1][0]), args.output)

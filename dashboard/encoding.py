@@ -14,17 +14,18 @@ Pure data and strings; no Streamlit.
 
 from __future__ import annotations
 
-from . import claims as _claims
-from .claims import CONTESTED
-
-DISPUTED: str = getattr(_claims, "DISPUTED", "disputed")  # the value dashboard.claims defines
+from .claims import CONTESTED, DISPUTED
 
 UNKNOWN_COLOR = "#DDDDDD"
+CONTESTED_COLOR, CONTESTED_INK = "#F3EA8C", "#444444"  # yellow, dark diagonal hatch
+DISPUTED_COLOR, DISPUTED_INK = "#F4F4F4", "#6B6B6B"  # near white, grey cross-hatch
 
-#: holder -> (background colour, stripe colour, stripe angle in degrees)
+#: holder -> (background colour, stripe colour, stripe angle in degrees). The map and the
+#: figure draw disputed as a cross-hatch (both diagonals), the page's CSS too; the chart's
+#: gradient can draw one direction only, so it uses the -45 degree stripes of the cross.
 HATCHES: dict[str, tuple[str, str, int]] = {
-    CONTESTED: ("#F3EA8C", "#444444", 45),
-    DISPUTED: ("#FFFFFF", "#7B3FA0", -45),
+    CONTESTED: (CONTESTED_COLOR, CONTESTED_INK, 45),
+    DISPUTED: (DISPUTED_COLOR, DISPUTED_INK, -45),
 }
 
 
@@ -53,6 +54,10 @@ def css_background(holder: str, side_colors: dict[str, str]) -> str:
     >>> css_background("red", {"red": "#FF0000"})
     '#FF0000'
     """
+    if holder == DISPUTED:  # a cross: both diagonals over the background
+        back, stripe, _ = HATCHES[holder]
+        return (f"repeating-linear-gradient(45deg, {stripe} 0 1px, transparent 1px 5.6px), "
+                f"repeating-linear-gradient(-45deg, {stripe} 0 1px, {back} 1px 5.6px)")
     if holder in HATCHES:
         back, stripe, angle = HATCHES[holder]
         return f"repeating-linear-gradient({angle}deg, {stripe} 0 2px, {back} 2px 5.6px)"

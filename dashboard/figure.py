@@ -32,19 +32,19 @@ from shapely.ops import polylabel  # noqa: E402
 
 from .claims import CONTESTED, UNKNOWN, ClaimSet  # noqa: E402
 from .control import Snapshot  # noqa: E402
-from .mapdata import ATTRIBUTION, UNKNOWN_COLOR, view_label  # noqa: E402
+from .boundaries import ATTRIBUTION  # noqa: E402
+from .encoding import UNKNOWN_COLOR  # noqa: E402
+from .mapdata import view_label  # noqa: E402
 
-try:  # the holder the `truth` work adds: claims disagree about a place both say they hold
-    from .claims import DISPUTED  # noqa: E402
-except ImportError:  # pragma: no cover - until that lands
-    DISPUTED = "disputed"
+from .claims import DISPUTED  # noqa: E402
+from .encoding import CONTESTED_COLOR, CONTESTED_INK, DISPUTED_COLOR, DISPUTED_INK  # noqa: E402
 
 FORMATS = ("png", "svg")
 LABELS_UP_TO = 60  # district names are drawn for a province, not for a whole country
 WIDTH_IN = 16.0  # the figure is laid out in inches at this width, then scaled by dpi
 EDGE = "#333333"
-CONTESTED_FILL, CONTESTED_HATCH = "#F3EA8C", "#444444"  # as the web map's SVG pattern
-DISPUTED_FILL, DISPUTED_HATCH = "#E6E6E6", "#555555"
+CONTESTED_FILL, CONTESTED_HATCH = CONTESTED_COLOR, CONTESTED_INK  # as the web map (encoding.py)
+DISPUTED_FILL, DISPUTED_HATCH = DISPUTED_COLOR, DISPUTED_INK
 # Sides after the first get a light pattern too: two saturated colours can print as the
 # same grey (Okabe-Ito vermillion and blue differ by ~10% in luminance).
 SIDE_HATCHES = ("", "..", "||", "--", "++", "oo")
@@ -134,10 +134,10 @@ def holder_styles(claims: ClaimSet) -> dict[str, dict]:
                        "label": side.label if short == side.label else f"{side.label} ({short})"}
     styles[CONTESTED] = {"facecolor": CONTESTED_FILL, "hatch": "///", "hatchcolor": CONTESTED_HATCH,
                          "linestyle": "-", "short": "Contested",
-                         "label": "Contested (claims disagree, or fighting claimed)"}
+                         "label": "Contested (fighting claimed)"}
     if DISPUTED in claims.holders:
         styles[DISPUTED] = {"facecolor": DISPUTED_FILL, "hatch": "xx", "hatchcolor": DISPUTED_HATCH,
-                            "linestyle": "-", "short": "Disputed", "label": "Disputed"}
+                            "linestyle": "-", "short": "Disputed", "label": "Disputed (the voices disagree)"}
     styles[UNKNOWN] = {"facecolor": _on_white(UNKNOWN_COLOR, 0.6), "hatch": "",
                        "hatchcolor": EDGE, "linestyle": "--", "short": "No claim yet",
                        "label": "No claim yet"}

@@ -15,20 +15,15 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 
-from . import claims as claims_module
-from .claims import CONTESTED, INDEPENDENT, UNKNOWN, ClaimSet
+from .boundaries import ATTRIBUTION, ATTRIBUTION_URL
+from .claims import CONTESTED, DISPUTED, INDEPENDENT, UNKNOWN, ClaimSet
+from .codec import SCALE, deltas, rings, varints
 from .control import COMBINED, ledger
+from .encoding import CONTESTED_COLOR, CONTESTED_INK, DISPUTED_COLOR, DISPUTED_INK, UNKNOWN_COLOR
 from .gazetteer import name_key
 
 STATIC = Path(__file__).resolve().parent / "static"
-DISPUTED = getattr(claims_module, "DISPUTED", "disputed")
-ATTRIBUTION = "Boundaries: AGCHO / UN OCHA (COD-AB), via HDX"
-ATTRIBUTION_URL = "https://data.humdata.org/dataset/afg-admin-boundaries"
-UNKNOWN_COLOR = "#DDDDDD"
-CONTESTED_COLOR = "#F3EA8C"
-DISPUTED_COLOR = "#F4F4F4"
 BASEMAPS = {
     "none": None,
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -39,8 +34,6 @@ BASEMAPS = {
 VIEW_LABELS = {INDEPENDENT: "Independent reports", COMBINED: "All voices combined"}
 LABELS_UP_TO = 60  # district names are drawn on the map for provinces, not for a country
 STALE_DAYS = 30  # a colour fades when the newest claim behind it is older than this
-SCALE = 10_000  # coordinates are sent as integers of 1e-4 degree, the grid for_web snaps to
-_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def view_label(claims: ClaimSet, view: str) -> str:
@@ -59,12 +52,9 @@ def view_label(claims: ClaimSet, view: str) -> str:
 
 def holder_labels(claims: ClaimSet) -> dict[str, str]:
     """Holder id -> what the legend and tooltips call it."""
-    disputed = DISPUTED in claims.holders
     labels = {sid: s.label for sid, s in claims.sides.items()}
-    labels[CONTESTED] = "Contested (fighting claimed)" if disputed else \
-        "Contested (claims disagree, or fighting claimed)"
-    if disputed:
-        labels[DISPUTED] = "Disputed (the voices disagree)"
+    labels[CONTESTED] = "Contested (fighting claimed)"
+    labels[DISPUTED] = "Disputed (the voices disagree)"
     labels[UNKNOWN] = "No claim yet"
     return {h: labels.get(h, h) for h in claims.holders}
 
@@ -77,9 +67,9 @@ def styles(claims: ClaimSet) -> dict[str, dict]:
     """
     out = {sid: {"color": s.color, "pattern": None, "ink": None, "dash": False, "opacity": 0.75}
            for sid, s in claims.sides.items()}
-    out[CONTESTED] = {"color": CONTESTED_COLOR, "pattern": "hatch", "ink": "#444444", "dash": False,
+    out[CONTESTED] = {"color": CONTESTED_COLOR, "pattern": "hatch", "ink": CONTESTED_INK, "dash": False,
                       "opacity": 1.0}
-    out[DISPUTED] = {"color": DISPUTED_COLOR, "pattern": "cross", "ink": "#6B6B6B", "dash": False,
+    out[DISPUTED] = {"color": DISPUTED_COLOR, "pattern": "cross", "ink": DISPUTED_INK, "dash": False,
                      "opacity": 1.0}
     out[UNKNOWN] = {"color": UNKNOWN_COLOR, "pattern": None, "ink": None, "dash": True, "opacity": 0.6}
     return {h: out.get(h, out[UNKNOWN]) for h in claims.holders}
@@ -136,6 +126,7 @@ def engine_data(claims: ClaimSet, districts, *, region: str | None = None, place
     >>> data = engine_data(cs, frame, region="Tiny")
     >>> data["start"], data["days"], [v["id"] for v in data["views"]]
     ('2021-09-03', 3, ['red', 'blue', 'independent', 'combined'])
+    >>> from dashboard.codec import unvarints
     >>> [data["holders"][h] for h in unvarints(data["history"]["combined"]["holder"])]
     ['red', 'disputed']
     """
@@ -172,9 +163,9 @@ def engine_data(claims: ClaimSet, districts, *, region: str | None = None, place
         rows = led.history(view)
         rests = [r for row in rows for r in row[3]]
         history[view] = {
-            "n": len(rows), "day": varints(_deltas([(row[0] - start).days for row in rows])),
+            "n": len(rows), "day": varints(deltas([(row[0] - start).days for row in rows])),
             "district": varints([row[1] for row in rows]), "holder": varints([row[2] for row in rows]),
-            "count": varints([len(row[3]) for row in rows]), "rests": varints(_deltas(rests))}
+            "count": varints([len(row[3]) for row in rows]), "rests": varints(deltas(rests))}
     claim_days = {view: sorted({(d - start).days for d in led.claim_dates(view)})
                   for view in claims.views}
     counts = Counter(c.date for c in claims.claims)
@@ -198,7 +189,7 @@ def engine_data(claims: ClaimSet, districts, *, region: str | None = None, place
         "history": history,
         "claimDays": claim_days,
         "geometry": {"scale": SCALE, "features": [
-            [row.pcode, *_rings(row.geometry)] for row in districts.itertuples() if row.pcode in index]},
+            [row.pcode, *rings(row.geometry)] for row in districts.itertuples() if row.pcode in index]},
         "bounds": [[miny, minx], [maxy, maxx]],
         "places": place_markers(claims, places),
         "staleDays": int(stale_days),
@@ -275,59 +266,3 @@ def engine_assets() -> tuple[str, str]:
             (STATIC / "engine.js").read_text(encoding="utf-8"))
 
 
-# -- The compact codec (the engine's varints() is the inverse) ---------------------------------
-
-def varints(values) -> str:
-    """Integers as text: zigzag, then five bits per character, low bits first.
-
-    Examples
-    --------
-    >>> varints([0, -1, 1, 40])
-    'ABCwC'
-    >>> unvarints(varints([0, -1, 1, 40, -123456]))
-    [0, -1, 1, 40, -123456]
-    """
-    out = []
-    for v in values:
-        v = int(v)
-        z = 2 * v if v >= 0 else -2 * v - 1
-        while z >= 32:
-            out.append(_ALPHABET[32 + (z & 31)])
-            z >>= 5
-        out.append(_ALPHABET[z])
-    return "".join(out)
-
-
-def unvarints(text: str) -> list[int]:
-    """The inverse of :func:`varints`."""
-    out, z, shift = [], 0, 0
-    for ch in text:
-        d = _ALPHABET.index(ch)
-        z |= (d & 31) << shift
-        if d < 32:
-            out.append(z >> 1 if z % 2 == 0 else -(z + 1) // 2)
-            z, shift = 0, 0
-        else:
-            shift += 5
-    return out
-
-
-def _deltas(values) -> list[int]:
-    return [b - a for a, b in zip([0, *values[:-1]], values)]
-
-
-def _rings(geometry) -> tuple[str, list[list[str]]]:
-    """``("P" | "M", polygons)``: each ring's vertices on the grid, without the closing one,
-    as a start and steps (:func:`varints`)."""
-    if geometry is None or geometry.is_empty:
-        return "P", []
-    kind = "M" if geometry.geom_type == "MultiPolygon" else "P"
-    polygons = []
-    for polygon in (geometry.geoms if kind == "M" else [geometry]):
-        rings = []
-        for ring in (polygon.exterior, *polygon.interiors):
-            xy = np.rint(np.asarray(ring.coords)[:-1, :2] * SCALE).astype(np.int64)
-            steps = np.vstack([xy[:1], np.diff(xy, axis=0)]).ravel() if len(xy) else xy.ravel()
-            rings.append(varints(steps.tolist()))
-        polygons.append(rings)
-    return kind, polygons

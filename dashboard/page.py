@@ -26,7 +26,6 @@ from .problems import ClaimsError, Problem
 from .voices import holder_name, who_says_what
 
 BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
-DISPUTED = encoding.DISPUTED
 COUNTRY_NAMES = {"AF": "Afghanistan"}
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
 CHART_WINDOW_DAYS = 42  # the detail chart's default span: the busiest six weeks
@@ -733,3 +732,69 @@ def figure_module():
     if importlib.util.find_spec("dashboard.figure") is None:
         return None
     return importlib.import_module("dashboard.figure")
+
+
+# -- Comparing with an earlier version of the claims file (sidebar) ----------------------------
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _revisions(path: str) -> list:
+    from . import revisions
+
+    try:
+        return revisions.history(path, limit=30)
+    except revisions.RevisionError:
+        return []  # not in a git repository (or no git): no comparison offered
+
+
+@st.cache_resource(show_spinner="Comparing…", max_entries=16)
+def _holder_changes(path: str, rev: str, digest: str, view: str, _claims: ClaimSet):
+    """The holder changes between ``path`` at ``rev`` and the claims shown, in one view."""
+    from . import diff, revisions
+
+    shown = f"{path}@{rev}"
+    try:
+        data = revisions.show(path, rev)
+    except revisions.RevisionError as exc:
+        return None, [Problem(shown, 1, "unreadable", str(exc))]
+    old, problems = _parse(data, shown)
+    if old is None:
+        return None, problems
+    return diff.compare(old, _claims, views=[view]).holders, []
+
+
+def earlier_version_sidebar(loaded: Loaded, claims: ClaimSet, *, view: str, on: str) -> None:
+    """In the sidebar: pick an earlier git revision of the claims file and list the districts
+    whose colour differs in ``view`` between it and the claims shown (nothing outside git).
+
+    Every text from either file is shown in a data frame (plain text), never as Markdown.
+    """
+    revs = _revisions(loaded.path)
+    if not revs:
+        return
+    labels = {r.rev: f"{r.date} {r.rev}: {r.subject[:60]}" for r in revs}
+    with st.sidebar:
+        st.subheader("Compare with an earlier version")
+        rev = st.selectbox("Version of the claims file (git)", [None, *labels], key="compare_rev",
+                           format_func=lambda r: "Choose a commit…" if r is None else labels[r])
+        if rev is None:
+            st.caption("Lists the districts whose colour in the view shown would differ; "
+                       "`python -m dashboard diff --git REV` gives the whole comparison.")
+            return
+        changes, problems = _holder_changes(loaded.path, rev, claims.digest, view, claims)
+        if changes is None:
+            st.error(f"That version has {len(problems)} problem(s).")
+            st.code("\n".join(str(p) for p in problems), language=None)
+            return
+        if not changes:
+            st.caption("No district has another colour in this view.")
+            return
+        day = dt.date.fromisoformat(on)
+        st.caption(f"{len(changes)} district range(s) with another colour in this view "
+                   "(then → now); ✓ marks the ones on the date shown.")
+        st.dataframe(pd.DataFrame([{
+            "district": c.district, "from": c.start.isoformat(),
+            "to": c.end.isoformat() if c.end else "onwards",
+            "then": holder_label(claims, c.old_holder),
+            "now": holder_label(claims, c.new_holder),
+            "on date": "✓" if c.start <= day and (c.end is None or day <= c.end) else ""}
+            for c in changes]), hide_index=True)

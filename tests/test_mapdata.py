@@ -16,7 +16,8 @@ from dashboard import boundaries, mapdata
 from dashboard.claims import check_claims
 from dashboard.control import ledger, resolve
 from dashboard.gazetteer import Place, boundary_gazetteer
-from dashboard.mapdata import engine_data, engine_json, unvarints, varints
+from dashboard.codec import unvarints
+from dashboard.mapdata import engine_data, engine_json
 
 HOSTILE_QUOTE = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"
@@ -161,12 +162,6 @@ def test_geometry_round_trips_on_the_grid(data, districts):
         assert len(xs) == len(exterior.coords) - 1
         assert max(abs(a - b[0]) for a, b in zip(xs, exterior.coords)) < 1e-4
         assert shape(row.geometry.__geo_interface__).is_valid
-
-
-def test_varints_round_trip():
-    values = [0, 1, -1, 31, 32, -33, 1023, -1024, 10 ** 9, -(10 ** 9)]
-    assert unvarints(varints(values)) == values
-    assert set(varints(values)) <= set(mapdata._ALPHABET)
 
 
 def test_hostile_text_is_kept_intact_in_the_data(data):

@@ -470,7 +470,7 @@ def test_the_age_switch_fades_old_claims(page, site, claims):
 def test_disputed_contested_and_unknown_are_told_apart_without_colour(page, tmp_path, claims, output_dir):
     # Before the `disputed` holder lands in claims.py: the combined view's contested states are
     # relabelled disputed in the data, as the resolution will then produce them.
-    from dashboard import mapdata
+    from dashboard import codec, mapdata
 
     districts = boundaries.for_web(boundaries.load_region("AF08"))
     data = mapdata.engine_data(claims, districts)
@@ -479,9 +479,9 @@ def test_disputed_contested_and_unknown_are_told_apart_without_colour(page, tmp_
         fake = type("C", (), {"sides": claims.sides, "holders": data["holders"]})()
         data["styles"], data["holderLabels"] = mapdata.styles(fake), mapdata.holder_labels(fake)
         combined = data["history"]["combined"]
-        codes = mapdata.unvarints(combined["holder"])
+        codes = codec.unvarints(combined["holder"])
         contested, disputed = data["holders"].index("contested"), data["holders"].index("disputed")
-        combined["holder"] = mapdata.varints([disputed if h == contested else h for h in codes])
+        combined["holder"] = codec.varints([disputed if h == contested else h for h in codes])
     target = tmp_path / "disputed.html"
     target.write_text(publish.page_of_data(data, state={"view": "combined", "date": "2021-09-05"}),
                       encoding="utf-8")

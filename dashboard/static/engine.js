@@ -572,7 +572,7 @@
         var b = new Pane("b");
         panes[1] = b;
         root.classList.add("cm-comparing");
-        if (legend.open && panes[0].box.clientWidth < 700) legend.open = false;
+        if (legend.open && panes[0].box.clientWidth < 900) legend.open = false;
         panes[0].resized();
         b.auto = true;
         b.map.setView(panes[0].map.getCenter(), panes[0].map.getZoom(), { animate: false });
@@ -755,7 +755,7 @@
     if (options.hash) Object.assign(first, readHash());
     apply({ view: m.data.defaultView, date: m.data.defaultDate });
     apply(first);
-    legend.open = root.clientWidth === 0 || root.clientWidth >= 600;
+    legend.open = root.clientWidth === 0 || root.clientWidth >= 900;
     render();
     writeHash(true);
     function flushHash() { if (hashTimer) writeHash(true); }
