@@ -25,8 +25,17 @@ import pytest
 from dashboard.claims import MAX_BYTES, ClaimSet, check_claims, read_claims
 from dashboard.gazetteer import District, Gazetteer, Place
 from dashboard.problems import ClaimsError, Problem
-from tests.claims_corpus import (CORPUS_DIR, EXPECTED, HEADER, ISOLATE, block_claim, time_limit,
-                                 corpus_files, gazetteer_for, generated_cases)
+from tests.claims_corpus import (
+    CORPUS_DIR,
+    EXPECTED,
+    HEADER,
+    ISOLATE,
+    block_claim,
+    corpus_files,
+    gazetteer_for,
+    generated_cases,
+    time_limit,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 TIME_LIMIT = 5.0  # seconds for any one file

@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import boundaries, cli
-from tests.claims_corpus import (EXPECTED, HEADER, block_claim, corpus_files,
-                                 generated_cases)
+from tests.claims_corpus import EXPECTED, HEADER, block_claim, corpus_files, generated_cases
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -25,7 +25,13 @@ from dashboard import boundaries, cli, publish
 from dashboard.claims import check_claims, read_claims
 from dashboard.control import resolve
 from dashboard.gazetteer import boundary_gazetteer
-from tests.browser import after_play_ticks, open_site, wait_for_moveend, wait_for_site_holders, wait_until_still
+from tests.browser import (
+    after_play_ticks,
+    open_site,
+    wait_for_moveend,
+    wait_for_site_holders,
+    wait_until_still,
+)
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.browser
