@@ -37,16 +37,35 @@ def fills(page) -> dict[str, str]:
         ".map(p => [p.dataset.pcode, p.getAttribute('fill')]))")
 
 
+# In the browser: wait (each animation frame, up to ``wait`` ms) until the paths under ``root``
+# that match ``sel`` show ``want`` as {pcode: holder}; return what they show then.
+_HOLDERS_SETTLE = """async (root, [sel, want, wait]) => {
+  const now = () => Object.fromEntries([...root.querySelectorAll(sel)].map(p => [p.dataset.pcode, p.dataset.holder]));
+  const same = (got) => Object.keys(got).length === Object.keys(want).length
+    && Object.entries(want).every(([k, v]) => got[k] === v);
+  const end = performance.now() + wait;
+  let got = now();
+  while (!same(got) && performance.now() < end) {
+    await new Promise(r => requestAnimationFrame(r));
+    got = now();
+  }
+  return got;
+}"""
+
+
 def wait_for_holders(page, expected: dict[str, str], timeout: float = 20.0) -> float:
-    """Wait until the map shows ``expected``; return the seconds it took."""
+    """Wait until the map shows ``expected``; return the seconds it took.
+
+    The browser checks the paths every animation frame; the loop here only finds the map's
+    root afresh each second (a rerun may replace it) until ``timeout``.
+    """
     start = time.monotonic()
     while True:
-        now = holders(page)
+        now = map_root(page).first.evaluate(_HOLDERS_SETTLE, [".cm-map path[data-pcode]", expected, 1_000])
         if now == expected:
             return time.monotonic() - start
         if time.monotonic() - start > timeout:
             raise AssertionError(f"map shows {now}, expected {expected}")
-        page.wait_for_timeout(20)
 
 
 def map_view(page) -> tuple[float, float, float]:
@@ -76,16 +95,22 @@ def play_button(page):
     return map_root(page).locator("button.cm-play")
 
 
-def wait_for_idle(page, timeout: float = 15_000):
-    """Wait until the page's rerun is over and the browser has painted it.
+_IDLE = """() => { const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-stale="true"]'); }"""
 
-    Streamlit marks an element ``data-stale`` from the moment a rerun starts until the run
-    re-sends it; idle is no stale element in two animation frames in a row. Call it after
-    waiting for an outcome of the action (the URL, a heading), which proves the rerun began.
+
+def wait_for_idle(page, timeout: float = 15_000):
+    """Wait until the Streamlit page's rerun is over and the browser has painted it.
+
+    The one wait-for-idle of the browser tests. Streamlit's test hooks: the app's
+    ``data-test-script-state`` is ``notRunning`` once the script is done, and an element is
+    ``data-stale`` from the moment a rerun starts until the run re-sends it. Idle is neither,
+    in two animation frames in a row. Call it after waiting for an outcome of the action (the
+    URL, a heading), which proves the rerun began.
     """
     for _ in range(2):
-        page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')",
-                               timeout=timeout, polling="raf")
+        page.wait_for_function(_IDLE, timeout=timeout, polling="raf")
 
 
 def wait_for_query(page, *parts: str, timeout: float = 20_000):
@@ -98,3 +123,54 @@ def wait_for_map(page, *, timeout: float = 20_000, **attributes: str):
     """Wait until the map's root shows ``data-<name>=value`` for each keyword (view, date...)."""
     selector = MAP + "".join(f"[data-{k}={v!r}]" for k, v in attributes.items())
     page.locator(selector).wait_for(state="attached", timeout=timeout)
+
+
+# ------------------------------------------------------------ the published site (no Streamlit)
+
+def open_site(page, url, frame=None):
+    """Open a page of the engine (the published site, a render) and wait until it is drawn."""
+    page.goto(url)
+    root = (frame or page).locator(MAP + "[data-ready='1']")
+    root.wait_for(state="attached", timeout=20_000)
+    return root
+
+
+def wait_for_site_holders(target, want: dict[str, str], selector: str = ".cm-pane-a",
+                          timeout: float = 10_000):
+    """Wait until the paths of the map pane ``selector`` show ``want`` as ``{pcode: holder}``.
+
+    ``target`` is a page or a frame holding the engine in its own document.
+    """
+    body = target.locator("body")
+    now = body.evaluate(_HOLDERS_SETTLE, [selector + " path[data-pcode]", want, timeout])
+    if now != want:
+        raise AssertionError(f"map shows {now}, expected {want}")
+
+
+def wait_until_still(target, selector: str, timeout: float = 10_000):
+    """Wait until the element at ``selector`` has kept its place for two animation frames
+    (a Leaflet popup panning its map into view, a map zooming)."""
+    target.wait_for_function(
+        """(sel) => { const el = document.querySelector(sel); if (!el) return false;
+             const r = el.getBoundingClientRect(), at = [r.x, r.y, r.width, r.height].join();
+             const still = el.__lastBox === at; el.__lastBox = at; return still; }""",
+        arg=selector, timeout=timeout, polling="raf")
+
+
+def wait_for_moveend(target, arm: bool = False, timeout: float = 10_000):
+    """Leaflet's ``moveend`` on the main map: ``arm=True`` before the action, then again
+    without to wait until the move (a pan, a zoom) has ended."""
+    if arm:
+        target.evaluate("() => { window.__moved = false;"
+                        " controlMap.map().once('moveend', () => { window.__moved = true; }); }")
+        return
+    target.wait_for_function("() => window.__moved === true", timeout=timeout)
+
+
+def after_play_ticks(target, ticks: int = 3, interval: int = 90):
+    """Return once ``ticks`` of the engine's play clock (a ``setTimeout`` of ``interval`` ms,
+    then an animation frame) would have run: a timer set now with a longer delay fires after
+    any the engine set before it. Not a guess at a duration: an ordering barrier, for checking
+    that nothing moves (a paused map stays put)."""
+    target.evaluate("""(ms) => new Promise(r => setTimeout(() => requestAnimationFrame(() => r()), ms))""",
+                    ticks * interval)

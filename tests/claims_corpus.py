@@ -5,9 +5,6 @@ the exact ``(line, code)`` pairs :func:`dashboard.claims.check_claims` must repo
 big or too repetitive to keep as files are made by :func:`generated_cases`. All files are on
 Panjshir (AF08), so that ``python -m dashboard validate`` (which reads the real boundary data)
 and ``check_claims`` see the same thing.
-
-:data:`KNOWN_BUGS` names the cases on which ``dashboard/`` is wrong today; the tests mark
-them ``xfail(strict=True)``, so they turn into failures to clean up once fixed.
 """
 
 from __future__ import annotations
@@ -118,15 +115,6 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     "bad-confidence.yaml": [(11, "bad-value")],
     "empty-sides.yaml": [(3, "empty-value")],
 }
-
-#: Cases on which dashboard/ is wrong today (test_claims marks them xfail, strict), as
-#: ``file -> reason``. Empty: the bugs the corpus found (aliases expanded, a claim's line
-#: taken from its last key, TypeError on 'places: 5') were fixed in bbf6a7a, and the
-#: ReaderError on control characters in 95360b5.
-KNOWN_BUGS: dict[str, str] = {}
-
-#: Cases on which ``python -m dashboard validate`` breaks its contract today (test_cli).
-KNOWN_CLI_BUGS: dict[str, str] = {}
 
 #: Cases that may not be checked inside the test process (they may hang or exhaust memory).
 ISOLATE = {"alias-bomb.yaml"}

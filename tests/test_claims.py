@@ -25,8 +25,17 @@ import pytest
 from dashboard.claims import MAX_BYTES, ClaimSet, check_claims, read_claims
 from dashboard.gazetteer import District, Gazetteer, Place
 from dashboard.problems import ClaimsError, Problem
-from tests.claims_corpus import (CORPUS_DIR, EXPECTED, HEADER, ISOLATE, KNOWN_BUGS, block_claim, time_limit,
-                                 corpus_files, gazetteer_for, generated_cases)
+from tests.claims_corpus import (
+    CORPUS_DIR,
+    EXPECTED,
+    HEADER,
+    ISOLATE,
+    block_claim,
+    corpus_files,
+    gazetteer_for,
+    generated_cases,
+    time_limit,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 TIME_LIMIT = 5.0  # seconds for any one file
@@ -78,8 +87,7 @@ def _isolated(path: Path) -> list[tuple[int, str]] | None:
 def _params():
     params = []
     for name in EXPECTED:
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[name])] if name in KNOWN_BUGS else []
-        params.append(pytest.param(name, id=name, marks=marks))
+        params.append(pytest.param(name, id=name))
     for name in generated_cases():
         params.append(pytest.param(f"generated/{name}", id=f"generated/{name}"))
     return params

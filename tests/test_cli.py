@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import boundaries, cli
-from tests.claims_corpus import (EXPECTED, HEADER, KNOWN_BUGS, KNOWN_CLI_BUGS, block_claim, corpus_files,
-                                 generated_cases)
+from tests.claims_corpus import EXPECTED, HEADER, block_claim, corpus_files, generated_cases
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -533,9 +532,7 @@ def test_the_limits_leave_room_for_a_normal_run(cli_runs):
 
 
 @pytest.mark.slow  # about 1 CPU-second a run (mostly imports): ~65 CPU-seconds in all
-@pytest.mark.parametrize("name", [
-    pytest.param(n, id=n, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_CLI_BUGS[n])]
-                 if n in KNOWN_CLI_BUGS else []) for n in CLI_CASES])
+@pytest.mark.parametrize("name", CLI_CASES)
 def test_validate_a_bad_file_in_a_subprocess(cli_runs, name):
     path, run_ = cli_runs[name]
     seconds, cpu = run_["seconds"], run_["cpu"]
@@ -556,7 +553,7 @@ def test_validate_a_bad_file_in_a_subprocess(cli_runs, name):
         assert match and match["path"] == str(path), line
     count = len(lines)
     assert run_["stderr"] == f"{path}: {count} problem{'s' if count != 1 else ''} found\n"
-    if name in EXPECTED and name not in KNOWN_BUGS:  # (line bugs are tested in test_claims)
+    if name in EXPECTED:
         assert [int(LINE.match(line)["line"]) for line in lines] == [n for n, _ in EXPECTED[name]]
 
 

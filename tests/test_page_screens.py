@@ -34,10 +34,22 @@ BAGHLAN = textwrap.dedent(f"""\
     """)
 
 
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+  .every(c => c.querySelector('canvas, svg'))"""
+
+
+def _drawn(page, timeout: float = 15_000):
+    """Wait until the run is over, the map is drawn and every chart has its canvas."""
+    wait_for_idle(page, timeout=timeout)
+    page.locator(".cm-root[data-ready='1']").wait_for(state="attached", timeout=timeout)
+    page.wait_for_function(CHARTS_DRAWN, timeout=timeout)
+    wait_for_idle(page, timeout=timeout)  # (two more painted frames)
+
+
 def _shoot(page, path):
     # Streamlit scrolls inside its own container: a tall window shows the whole page.
     page.set_viewport_size({"width": 1400, "height": 3000})
-    page.wait_for_timeout(1500)
+    _drawn(page)
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": 1400, "height": 1000})
 
@@ -46,14 +58,12 @@ def test_screenshots_panjshir(chromium, claims_file, output_dir):
     with streamlit_server(claims_file) as url:
         page = chromium.new_page(viewport={"width": 1400, "height": 1000})
         open_app(page, url, "view=taliban&date=2021-09-05&district=AF0807")
-        wait_for_idle(page)
         page.wait_for_selector("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
-        page.wait_for_timeout(1500)
+        _drawn(page)
         assert "claims of control" in page.title()
         _shoot(page, output_dir / "panjshir.png")
         open_app(page, url, "view=combined&date=2021-09-14")
-        wait_for_idle(page)
-        page.wait_for_timeout(1500)
+        _drawn(page)
         _shoot(page, output_dir / "panjshir-combined.png")
         page.close()
 
@@ -66,8 +76,7 @@ def test_screenshots_baghlan_and_literal_labels(chromium, tmp_path, output_dir):
         requested = []
         page.on("request", lambda r: requested.append(r.url))
         open_app(page, url)
-        wait_for_idle(page)
-        page.wait_for_timeout(1500)
+        _drawn(page)
         _shoot(page, output_dir / "baghlan.png")
         assert page.title().startswith("Baghlan")
         assert "Baghlan: who claimed which district" in page.locator("h1").first.inner_text()
@@ -108,8 +117,7 @@ def test_screenshot_country_wide(chromium, tmp_path, output_dir):
     with streamlit_server(claims) as url:
         page = chromium.new_page(viewport={"width": 1400, "height": 1000})
         open_app(page, url, "view=combined&date=2021-08-20", timeout=90_000)
-        wait_for_idle(page, timeout=60_000)
-        page.wait_for_timeout(1500)
+        _drawn(page, timeout=60_000)
         _shoot(page, output_dir / "country.png")
         assert page.title().startswith("Afghanistan")
         # The who-says-what table holds every district (399), searchable and sortable.

@@ -25,6 +25,13 @@ from dashboard import boundaries, cli, publish
 from dashboard.claims import check_claims, read_claims
 from dashboard.control import resolve
 from dashboard.gazetteer import boundary_gazetteer
+from tests.browser import (
+    after_play_ticks,
+    open_site,
+    wait_for_moveend,
+    wait_for_site_holders,
+    wait_until_still,
+)
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.browser
@@ -75,24 +82,6 @@ def expected(claims, view, on):
     return resolve(claims, view=view, on=on).holders()
 
 
-def open_site(page, url, frame=None):
-    page.goto(url)
-    root = (frame or page).locator(".cm-root[data-ready='1']")
-    root.wait_for(state="attached", timeout=20_000)
-    return root
-
-
-def wait_fills(target, want, selector=".cm-pane-a", timeout=10.0):
-    start = time.monotonic()
-    while True:
-        now = target.locator("body").evaluate(f"(_, sel) => ({FILLS_JS})(sel)", selector)
-        if now == want:
-            return
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"map shows {now}, expected {want}")
-        time.sleep(0.05)
-
-
 def wait_hash(target, part: str, timeout: float = 5_000):
     target.wait_for_function("(p) => location.hash.includes(p)", arg=part, timeout=timeout)
 
@@ -104,11 +93,11 @@ def day(iso: str, n: int) -> str:
 def test_from_file_the_toggle_and_the_keyboard_slider_recolour_the_map(page, site, claims, output_dir):
     root = open_site(page, (site / "index.html").as_uri() + f"#view=taliban&date={DATE}")
     assert page.title() == "Panjshir: who claimed which district"
-    wait_fills(page, expected(claims, "taliban", DATE))
+    wait_for_site_holders(page, expected(claims, "taliban", DATE))
     page.screenshot(path=str(output_dir / "1-taliban-2021-09-05.png"))
 
     page.get_by_role("radio", name="National Resistance Front").check()
-    wait_fills(page, expected(claims, "nrf", DATE))
+    wait_for_site_holders(page, expected(claims, "nrf", DATE))
     assert root.get_attribute("data-view") == "nrf"
     assert "view=nrf" in page.evaluate("location.hash")
     page.screenshot(path=str(output_dir / "2-nrf-2021-09-05.png"))
@@ -119,14 +108,14 @@ def test_from_file_the_toggle_and_the_keyboard_slider_recolour_the_map(page, sit
     for n in range(1, 4):
         page.keyboard.press("ArrowRight")
         assert root.get_attribute("data-date") == day(DATE, n)
-        wait_fills(page, expected(claims, "combined", day(DATE, n)))
+        wait_for_site_holders(page, expected(claims, "combined", day(DATE, n)))
     assert page.locator(".cm-date").inner_text() == "8 Sep 2021"
     page.keyboard.press("ArrowLeft")
     assert root.get_attribute("data-date") == day(DATE, 2)
     page.keyboard.press("End")
     last = max(c.date for c in claims.claims).isoformat()
     assert root.get_attribute("data-date") == last
-    wait_fills(page, expected(claims, "combined", last))
+    wait_for_site_holders(page, expected(claims, "combined", last))
     wait_hash(page, f"date={last}")  # written once the scrub settles
     page.screenshot(path=str(output_dir / "3-combined-last-day.png"))
 
@@ -151,10 +140,10 @@ def test_previous_and_next_claim_and_play_pause(page, site, claims, output_dir):
     page.get_by_role("button", name="Play").wait_for(timeout=5_000)
     stopped = root.get_attribute("data-date")
     assert stopped > start
-    page.wait_for_timeout(400)
+    after_play_ticks(page)  # the clock's next ticks would have run by now
     assert root.get_attribute("data-date") == stopped  # paused, not restarted
     assert root.get_attribute("data-playing") == "0"
-    wait_fills(page, expected(claims, "nrf", stopped))
+    wait_for_site_holders(page, expected(claims, "nrf", stopped))
 
     # Play to the end: the button turns back to Play by itself.
     last = max(c.date for c in claims.claims).isoformat()
@@ -170,7 +159,8 @@ def test_a_click_selects_and_the_tooltip_stays_inside_the_map(page, site, claims
     root = open_site(page, (site / "index.html").as_uri() + f"#view=combined&date={DATE}")
     paryan = page.locator(".cm-pane-a path[data-pcode='AF0807']")  # the north-east corner
     box = paryan.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.15)
+    # Near the map's corner on purpose: the tooltip must turn to stay inside the map.
+    paryan.hover(position={"x": box["width"] * 0.8, "y": box["height"] * 0.15}, force=True)
     tip = page.locator(".cm-pane-a .cm-tip")
     tip.wait_for(timeout=5_000)
     text = tip.inner_text()
@@ -181,7 +171,7 @@ def test_a_click_selects_and_the_tooltip_stays_inside_the_map(page, site, claims
     assert tip_box["y"] + tip_box["height"] <= map_box["y"] + map_box["height"] + 0.5
     page.screenshot(path=str(output_dir / "1-tooltip.png"))
 
-    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4)
+    paryan.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.4}, force=True)  # inside the polygon
     assert root.get_attribute("data-district") == "AF0807"
     assert "district=AF0807" in page.evaluate("location.hash")
     assert paryan.evaluate("p => p.classList.contains('cm-selected') && p.getAttribute('stroke-width')") == "4"
@@ -189,7 +179,7 @@ def test_a_click_selects_and_the_tooltip_stays_inside_the_map(page, site, claims
     assert paryan.evaluate("p => getComputedStyle(p).outlineStyle") == "none"
     popup = page.locator(".leaflet-popup .district-popup")
     popup.wait_for(timeout=5_000)
-    page.wait_for_timeout(300)  # the popup pans the map into view
+    wait_until_still(page, ".leaflet-popup")  # the popup pans the map into view
     assert "Paryan" in popup.inner_text()
     links = popup.locator("a").evaluate_all("as => as.map(a => [a.href, a.target, a.rel])")
     assert links and all(h.startswith("http") and t == "_blank" and r == "noopener noreferrer"
@@ -205,8 +195,8 @@ def test_the_url_hash_round_trips(page, site, claims):
     root = open_site(page, url)
     assert [root.get_attribute(f"data-{k}") for k in ("view", "date", "district", "compare")] == \
         ["nrf", "2021-10-01", "AF0803", "taliban"]
-    wait_fills(page, expected(claims, "nrf", "2021-10-01"))
-    wait_fills(page, expected(claims, "taliban", "2021-10-01"), ".cm-pane-b")
+    wait_for_site_holders(page, expected(claims, "nrf", "2021-10-01"))
+    wait_for_site_holders(page, expected(claims, "taliban", "2021-10-01"), ".cm-pane-b")
     page.evaluate("location.hash = '#view=independent&date=2021-09-20'")
     page.wait_for_function("() => document.querySelector('.cm-root').dataset.view === 'independent'")
     assert root.get_attribute("data-date") == "2021-09-20"
@@ -218,7 +208,8 @@ def test_the_url_hash_round_trips(page, site, claims):
     assert (root.get_attribute("data-view"), root.get_attribute("data-date")) == ("taliban", "2021-09-20")
     # Nonsense in the hash falls back to valid values.
     page.evaluate("location.hash = '#view=%3Cimg%3E&date=1999-01-01&district=nope&compare=%E0%A4%A'")
-    page.wait_for_timeout(300)
+    first = min(c.date for c in claims.claims).isoformat()
+    page.locator(f".cm-root[data-date='{first}']").wait_for(state="attached", timeout=5_000)
     assert root.get_attribute("data-view") == "taliban"
     assert root.get_attribute("data-date") == min(c.date for c in claims.claims).isoformat()
     assert root.get_attribute("data-district") == ""
@@ -230,15 +221,16 @@ def test_compare_two_voices_side_by_side(page, site, claims, output_dir):
     assert root.get_attribute("data-compare") == "nrf"
     assert "compare=nrf" in page.evaluate("location.hash")
     taliban, nrf = expected(claims, "taliban", DATE), expected(claims, "nrf", DATE)
-    wait_fills(page, taliban)
-    wait_fills(page, nrf, ".cm-pane-b")
+    wait_for_site_holders(page, taliban)
+    wait_for_site_holders(page, nrf, ".cm-pane-b")
     differs = page.locator(".cm-pane-a path[data-differs='1']").evaluate_all("ps => ps.map(p => p.dataset.pcode)")
     assert sorted(differs) == sorted(p for p in taliban if taliban[p] != nrf[p])
     assert differs, "on 2021-09-05 the two sides disagree somewhere"
     page.screenshot(path=str(output_dir / "1-taliban-vs-nrf-2021-09-05.png"))
     # Zoom and pan are shared.
+    wait_for_moveend(page, arm=True)
     page.locator(".cm-pane-a .leaflet-control-zoom-in").click()
-    page.wait_for_timeout(600)
+    wait_for_moveend(page)
     zooms = page.evaluate("() => [controlMap.map().getZoom(), controlMap.map('compare').getZoom()]")
     assert zooms[0] == zooms[1]
     centres = page.evaluate("() => [controlMap.map().getCenter(), controlMap.map('compare').getCenter()]")
@@ -278,7 +270,7 @@ def test_the_site_works_390_px_wide(page, site, claims, output_dir):
     assert legend.get_attribute("open") == ""
     page.screenshot(path=str(output_dir / "2-390px-legend-open.png"))
     page.get_by_role("radio", name="Independent reports").check()
-    wait_fills(page, expected(claims, "independent", DATE))
+    wait_for_site_holders(page, expected(claims, "independent", DATE))
     assert root.get_attribute("data-view") == "independent"
 
 
@@ -322,12 +314,12 @@ def test_inside_an_iframe_served_by_http_server(page, site, claims, output_dir):
         frame = page.frame_locator("iframe")
         frame.locator(".cm-root[data-ready='1']").wait_for(state="attached", timeout=20_000)
         inner = next(f for f in page.frames if "/site/index.html" in f.url)
-        wait_fills(inner, expected(claims, "combined", "2021-09-05"))
+        wait_for_site_holders(inner, expected(claims, "combined", "2021-09-05"))
         frame.get_by_role("radio", name="Taliban").check()
-        wait_fills(inner, expected(claims, "taliban", "2021-09-05"))
+        wait_for_site_holders(inner, expected(claims, "taliban", "2021-09-05"))
         frame.get_by_role("slider", name="Date").focus()
         page.keyboard.press("ArrowRight")
-        wait_fills(inner, expected(claims, "taliban", "2021-09-06"))
+        wait_for_site_holders(inner, expected(claims, "taliban", "2021-09-06"))
         wait_hash(inner, "date=2021-09-06")
         assert page.url.endswith("/embed.html")  # the parent page's URL is left alone
         page.screenshot(path=str(output_dir / "1-embedded.png"))
@@ -431,7 +423,7 @@ def test_render_opens_the_engine_at_its_view_and_date(page, tmp_path, repo_claim
     assert "<title>Panjshir: who claimed which district</title>" in html
     root = open_site(page, target.as_uri())
     assert (root.get_attribute("data-view"), root.get_attribute("data-date")) == ("nrf", "2021-09-07")
-    wait_fills(page, expected(claims, "nrf", "2021-09-07"))
+    wait_for_site_holders(page, expected(claims, "nrf", "2021-09-07"))
     assert page.evaluate("location.hash") == ""  # a single page does not write the URL
 
 
@@ -547,5 +539,5 @@ def test_place_markers_of_the_repository(page, site, claims, output_dir):
     popup = page.locator(".leaflet-popup .place-popup")
     popup.wait_for(timeout=5_000)
     assert "GeoNames 1136827" in popup.inner_text()
-    page.wait_for_timeout(300)
+    wait_until_still(page, ".leaflet-popup")
     page.screenshot(path=str(output_dir / "1-places-combined-2021-09-08.png"))

@@ -27,7 +27,7 @@ import pytest
 
 from dashboard import cli
 from dashboard.claims import read_claims
-from tests.browser import map_root, open_app
+from tests.browser import map_root, open_app, wait_for_idle
 from tests.conftest import streamlit_server
 
 QUOTE = "<img src=x onerror=alert(1)>"
@@ -170,7 +170,7 @@ def map_frame(page):
 @pytest.mark.browser
 def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
     open_app(page, app_url, f"view=combined&date={DATE}")
-    settle(page)
+    wait_for_idle(page, timeout=30_000)
     # The tooltip (the engine's, inside the map component).
     map_frame(page).locator("path[data-pcode='AF0801']").hover(force=True)
     tip = map_frame(page).get_by_role("tooltip")
@@ -184,7 +184,7 @@ def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
     map_frame(page).locator("path[data-pcode='AF0801']").click(force=True)
     panel = page.locator("ol.claims-panel.history")
     panel.wait_for(timeout=30_000)
-    settle(page)
+    wait_for_idle(page, timeout=30_000)
     text = panel.inner_text()
     for literal in (SOURCE, VIA, QUOTE, NOTE, PRESS, NRF_LABEL):
         assert literal in text, (literal, text)
@@ -217,7 +217,7 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
         assert code == 0
     else:
         open_app(page, app_url, f"view=combined&date={DATE}")
-        settle(page)
+        wait_for_idle(page, timeout=30_000)
         with page.expect_download(timeout=30_000) as download:
             page.get_by_role("button", name="Map (standalone HTML)").click()
         # Named after the region (region.name, else the boundary data's "Panjsher").
@@ -255,7 +255,7 @@ def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
 def test_a_file_with_script_links_is_refused_and_no_such_link_renders(page, app_url, hostile_file):
     good = hostile_file.read_text(encoding="utf-8")
     open_app(page, app_url, f"view=combined&date={DATE}&district=AF0801")  # the last good data
-    settle(page)
+    wait_for_idle(page, timeout=30_000)
     bad = (good.replace('url: "http://example.net/b"', 'url: "javascript:alert(1)"')
            .replace('url: "https://example.com/c"', 'url: "data:text/html,<script>alert(1)</script>"')
            .replace('archived_url: "https://web.archive.org/web/2021/https://example.org/a"',
@@ -267,7 +267,7 @@ def test_a_file_with_script_links_is_refused_and_no_such_link_renders(page, app_
         hostile_file.write_text(bad, encoding="utf-8")
         page.reload()
         page.locator("[data-testid=stCode]").first.wait_for(timeout=30_000)
-        settle(page)
+        wait_for_idle(page, timeout=30_000)
         shown = page.locator("[data-testid=stCode]").first.inner_text()
         for scheme, line in lines.items():
             assert f"{hostile_file}:{line}: '{scheme}" in shown, shown
@@ -308,14 +308,6 @@ def test_the_server_refuses_other_sites(app_url):
     with pytest.raises(urllib.error.HTTPError) as refused:  # no XSRF token: no upload
         urllib.request.urlopen(upload, timeout=10)
     assert refused.value.code == 403
-
-
-def settle(page, timeout: float = 30_000):
-    """Wait until Streamlit's rerun has finished: script idle, no stale element."""
-    page.wait_for_function(
-        """() => { const app = document.querySelector('[data-testid="stApp"]');
-                   return app && app.dataset.testScriptState === 'notRunning'
-                     && !document.querySelector('[data-stale="true"]'); }""", timeout=timeout)
 
 
 def test_a_session_with_another_host_name_is_refused(repo_claims):
