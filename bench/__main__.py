@@ -56,18 +56,34 @@ def machine() -> dict:
         except PackageNotFoundError:
             return "?"
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True, check=False).stdout.strip()
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                capture_output=True, text=True, check=False).stdout.strip())
-    return {"date": dt.datetime.now().isoformat(timespec="seconds"), "nproc": os.cpu_count(),
-            "cpu": cpu, "chromium": chromium_version(), "python": platform.python_version(),
-            "streamlit": version("streamlit"), "folium": version("folium"),
-            "streamlit_folium": version("streamlit-folium"),
-            "commit": commit + ("+changes" if dirty else ""), "loadavg_start": os.getloadavg()}
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    dirty = bool(
+        subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    )
+    return {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "chromium": chromium_version(),
+        "python": platform.python_version(),
+        "streamlit": version("streamlit"),
+        "folium": version("folium"),
+        "streamlit_folium": version("streamlit-folium"),
+        "commit": commit + ("+changes" if dirty else ""),
+        "loadavg_start": os.getloadavg(),
+    }
 
 
 # -- 4. resolution at scale ---------------------------------------------------------------------
+
 
 def core(sizes: list[int], *, budget: float) -> list[dict]:
     out, estimates = [], None
@@ -77,8 +93,10 @@ def core(sizes: list[int], *, budget: float) -> list[dict]:
             cmd += ["--baseline-estimates", json.dumps(estimates)]
         if i == 0:
             cmd.append("--validate-timeline")
-        log(f"core: {n:,} claims" + (f" (baseline estimated {sum(estimates.values()):.0f} s)"
-                                     if estimates else ""))
+        log(
+            f"core: {n:,} claims"
+            + (f" (baseline estimated {sum(estimates.values()):.0f} s)" if estimates else "")
+        )
         t = time.monotonic()
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
         if done.returncode:
@@ -89,13 +107,16 @@ def core(sizes: list[int], *, budget: float) -> list[dict]:
         # The plain loop's cost grows with claims x districts: predict the next size from this one.
         if i + 1 < len(sizes):
             scale = sizes[i + 1] / n
-            estimates = {v: (x["resolve_s"] if x["run"] else x["estimate_s"]) * scale
-                         for v, x in result["baseline"]["views"].items()}
+            estimates = {
+                v: (x["resolve_s"] if x["run"] else x["estimate_s"]) * scale
+                for v, x in result["baseline"]["views"].items()
+            }
         log(f"core: {n:,} claims done in {result['wall_s']:.0f} s")
     return out
 
 
 # -- 1-3. the browser -----------------------------------------------------------------------------
+
 
 def browser_part(*, steps: int, warm: int, national_claims: int, play_steps: int) -> dict:
     from bench import naive_map, web
@@ -108,55 +129,89 @@ def browser_part(*, steps: int, warm: int, national_claims: int, play_steps: int
         ("panjshir", panjshir, "2021-09-05"),
         ("national", national, web.start_day(read_claims(national), 150)),
     ]
-    out = {"steps": steps, "play_steps": play_steps, "national_claims": national_claims,
-           "targets": {}}
+    out = {"steps": steps, "play_steps": play_steps, "national_claims": national_claims, "targets": {}}
     with web.browser() as b:
         for name, path, start in targets:
             for kind in ("ours", "naive"):
                 log(f"browser: {name} / {kind}")
                 out["targets"][f"{name}/{kind}"] = web.run_target(
-                    b, name=name, claims_path=path, kind=kind, view="combined", start=start,
-                    steps=steps, warm_repeats=warm, play_steps=play_steps, log=log)
+                    b,
+                    name=name,
+                    claims_path=path,
+                    kind=kind,
+                    view="combined",
+                    start=start,
+                    steps=steps,
+                    warm_repeats=warm,
+                    play_steps=play_steps,
+                    log=log,
+                )
         out["sites"] = {}
         for name, path, start in targets:
             log(f"browser: published site / {name}")
-            out["sites"][name] = web.published_site(b, name=name, claims_path=path, view="combined",
-                                                    start=start, repeats=warm, log=log)
+            out["sites"][name] = web.published_site(
+                b, name=name, claims_path=path, view="combined", start=start, repeats=warm, log=log
+            )
     return out
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer steps and sizes (about 2 minutes): a smoke run, not a record")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer steps and sizes (about 2 minutes): a smoke run, not a record",
+    )
     parser.add_argument("--steps", type=int, help="slider steps per scrub (default 32; quick 8)")
-    parser.add_argument("--sizes", help="claims per core size, comma-separated "
-                                        "(default 1000,10000,100000,1000000; quick 1000,10000)")
-    parser.add_argument("--national-claims", type=int, default=2000,
-                        help="synthetic claims in the national browser run (default 2000)")
-    parser.add_argument("--baseline-budget", type=float, default=60.0,
-                        help="skip the plain-loop baseline where it would take longer (seconds)")
+    parser.add_argument(
+        "--sizes",
+        help="claims per core size, comma-separated (default 1000,10000,100000,1000000; quick 1000,10000)",
+    )
+    parser.add_argument(
+        "--national-claims",
+        type=int,
+        default=2000,
+        help="synthetic claims in the national browser run (default 2000)",
+    )
+    parser.add_argument(
+        "--baseline-budget",
+        type=float,
+        default=60.0,
+        help="skip the plain-loop baseline where it would take longer (seconds)",
+    )
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-core", action="store_true")
-    parser.add_argument("-o", "--output", type=Path, default=None,
-                        help="where to write the JSON (default bench/results/latest.json; "
-                             "with --quick, bench/results/quick.json, git-ignored)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="where to write the JSON (default bench/results/latest.json; "
+        "with --quick, bench/results/quick.json, git-ignored)",
+    )
     args = parser.parse_args(argv)
     if args.output is None:
         args.output = RESULTS / ("quick.json" if args.quick else "latest.json")
     steps = args.steps or (8 if args.quick else 32)
-    sizes = [int(s) for s in (args.sizes or ("1000,10000" if args.quick else
-                                              "1000,10000,100000,1000000")).split(",")]
+    sizes = [
+        int(s)
+        for s in (args.sizes or ("1000,10000" if args.quick else "1000,10000,100000,1000000")).split(",")
+    ]
     os.environ.setdefault("DASHBOARD_OFFLINE", "1")
 
     started = time.monotonic()
     result = {"command": "python -m bench" + (" --quick" if args.quick else ""), "machine": machine()}
-    log(f"bench: {result['machine']['cpu']}, {result['machine']['nproc']} CPUs, "
-        f"load average {result['machine']['loadavg_start'][0]:.1f}")
+    log(
+        f"bench: {result['machine']['cpu']}, {result['machine']['nproc']} CPUs, "
+        f"load average {result['machine']['loadavg_start'][0]:.1f}"
+    )
     if not args.skip_browser:
-        result["browser"] = browser_part(steps=steps, warm=1 if args.quick else 3,
-                                         national_claims=args.national_claims,
-                                         play_steps=10 if args.quick else 40)
+        result["browser"] = browser_part(
+            steps=steps,
+            warm=1 if args.quick else 3,
+            national_claims=args.national_claims,
+            play_steps=10 if args.quick else 40,
+        )
     if not args.skip_core:
         result["core"] = core(sizes, budget=args.baseline_budget)
     result["machine"]["loadavg_end"] = os.getloadavg()

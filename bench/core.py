@@ -68,8 +68,7 @@ def yaml_file(n: int, pcodes: list[str]) -> Path:
     return path
 
 
-def run(n: int, *, yaml_up_to: int, estimates: dict | None, budget: float,
-        validate_timeline: bool) -> dict:
+def run(n: int, *, yaml_up_to: int, estimates: dict | None, budget: float, validate_timeline: bool) -> dict:
     sys.path.insert(0, str(ROOT))
     from bench import synthetic
     from dashboard import boundaries
@@ -154,8 +153,12 @@ def run(n: int, *, yaml_up_to: int, estimates: dict | None, budget: float,
         codes = led.holder_codes(view, DATE)
         agree &= [ref[p][0] for p in led.pcodes] == [led.holders[c] for c in codes]
     cost = {v: x["resolve_s"] if x["run"] else x["estimate_s"] for v, x in views.items()}
-    out["baseline"] = {"views": views, "agrees": agree, "budget_s": budget,
-                       "timeline_est_s": {v: cost[v] * claim_dates[v] for v in cs.views}}
+    out["baseline"] = {
+        "views": views,
+        "agrees": agree,
+        "budget_s": budget,
+        "timeline_est_s": {v: cost[v] * claim_dates[v] for v in cs.views},
+    }
     if validate_timeline and views[cs.views[0]]["run"]:
         # One view, 50 of its claim dates spread over the year, measured, against the estimate.
         view = cs.views[0]
@@ -164,9 +167,12 @@ def run(n: int, *, yaml_up_to: int, estimates: dict | None, budget: float,
         t = time.perf_counter()
         for day in days:
             reference_resolve(cs, view, day)
-        out["baseline"]["timeline_check"] = {"view": view, "dates": len(days),
-                                             "measured_s": time.perf_counter() - t,
-                                             "estimated_s": views[view]["resolve_s"] * len(days)}
+        out["baseline"]["timeline_check"] = {
+            "view": view,
+            "dates": len(days),
+            "measured_s": time.perf_counter() - t,
+            "estimated_s": views[view]["resolve_s"] * len(days),
+        }
     return out
 
 
@@ -174,15 +180,24 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, required=True)
     parser.add_argument("--yaml-up-to", type=int, default=100_000)
-    parser.add_argument("--baseline-estimates", type=json.loads, default=None,
-                        help='predicted seconds of the one-date baseline per view, as JSON '
-                             '({"taliban": 12.5, ...}); a view predicted over the budget is not run')
+    parser.add_argument(
+        "--baseline-estimates",
+        type=json.loads,
+        default=None,
+        help="predicted seconds of the one-date baseline per view, as JSON "
+        '({"taliban": 12.5, ...}); a view predicted over the budget is not run',
+    )
     parser.add_argument("--baseline-budget", type=float, default=60.0)
     parser.add_argument("--validate-timeline", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("DASHBOARD_OFFLINE", "1")
-    result = run(args.size, yaml_up_to=args.yaml_up_to, estimates=args.baseline_estimates,
-                 budget=args.baseline_budget, validate_timeline=args.validate_timeline)
+    result = run(
+        args.size,
+        yaml_up_to=args.yaml_up_to,
+        estimates=args.baseline_estimates,
+        budget=args.baseline_budget,
+        validate_timeline=args.validate_timeline,
+    )
     print(json.dumps(result))
     return 0
 

@@ -54,8 +54,10 @@ def main(argv=None) -> int:
     print(f"TopoJSON (shared arcs, integer steps)   {len(data):>9,}  {len(gzip.compress(data, 9)):>9,}")
     vertices = int(shapely.get_num_coordinates(np.asarray(web.geometry.values)).sum())
     arc_vertices = sum(len(a) for a in topology["arcs"])
-    print(f"vertices: {vertices:,} in the polygons, {arc_vertices:,} in {len(topology['arcs']):,} arcs "
-          f"(shared borders once); build {seconds:.1f} s")
+    print(
+        f"vertices: {vertices:,} in the polygons, {arc_vertices:,} in {len(topology['arcs']):,} arcs "
+        f"(shared borders once); build {seconds:.1f} s"
+    )
     started = time.perf_counter()
     boundaries._read_web.cache_clear()
     boundaries.load_region("AF")
@@ -66,13 +68,18 @@ def main(argv=None) -> int:
         group = group.reset_index(drop=True)
         before = shapes.simplify(group, shapes.tolerance_for(group), grid=shapes.GRID)
         now = web[web.province == pcode].reset_index(drop=True)
-        counts = [int(shapely.get_num_coordinates(np.asarray(f.geometry.values)).sum())
-                  for f in (before, now)]
-        worst = [max(shapely.hausdorff_distance(a, b) for a, b in zip(group.geometry, f.geometry))
-                 for f in (before, now)]
+        counts = [
+            int(shapely.get_num_coordinates(np.asarray(f.geometry.values)).sum()) for f in (before, now)
+        ]
+        worst = [
+            max(shapely.hausdorff_distance(a, b) for a, b in zip(group.geometry, f.geometry))
+            for f in (before, now)
+        ]
         flag = "  COARSER" if counts[1] < counts[0] or worst[1] > worst[0] else ""
-        print(f"{pcode} {group.province_name[0]:<11} {counts[0]:>6} / {counts[1]:>6}      "
-              f"{worst[0]:.5f} / {worst[1]:.5f}{flag}")
+        print(
+            f"{pcode} {group.province_name[0]:<11} {counts[0]:>6} / {counts[1]:>6}      "
+            f"{worst[0]:.5f} / {worst[1]:.5f}{flag}"
+        )
     return 0
 
 

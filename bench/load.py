@@ -45,9 +45,9 @@ from pathlib import Path
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_SESSIONS = 200          # hard caps, whatever the options say
+MAX_SESSIONS = 200  # hard caps, whatever the options say
 MAX_SECONDS = 600
-FIND_MAX_BUDGET = 600       # --find-max stops stepping up after this many seconds in all
+FIND_MAX_BUDGET = 600  # --find-max stops stepping up after this many seconds in all
 
 # In the page: does the map show `want`? The map engine's root is in an open shadow root (the
 # Components v2 element); it is found without reading Streamlit's own page structure.
@@ -72,8 +72,8 @@ SETTLED_JS = """([view, date, label, want]) => {
   const q = new URLSearchParams(location.search);
   if (q.get("view") !== view || q.get("date") !== date) return false;
   if (![...document.querySelectorAll("h3")].some(h => h.textContent.includes(label))) return false;
-  return (%s)(want);
-}""" % MAP_JS
+  return (MAP_JS)(want);
+}""".replace("MAP_JS", MAP_JS)
 PROBLEMS_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const out = [];
@@ -94,17 +94,17 @@ class Report:
     errors: int = 0
     error_kinds: dict = field(default_factory=dict)
     error_examples: list = field(default_factory=list)
-    p50: float | None = None          # interaction latency: until the rerun has finished
+    p50: float | None = None  # interaction latency: until the rerun has finished
     p95: float | None = None
     max: float | None = None
-    map_p50: float | None = None      # until the map shows the new fills (no server round trip)
+    map_p50: float | None = None  # until the map shows the new fills (no server round trip)
     map_p95: float | None = None
     server_peak_rss_mb: float | None = None
     server_idle_rss_mb: float | None = None
     open_seconds: float | None = None
-    server_cpu_seconds: float | None = None   # while the pages scrubbed
+    server_cpu_seconds: float | None = None  # while the pages scrubbed
     browser_cpu_seconds: float | None = None  # Chromium, Playwright and this script, likewise
-    other_cpu_seconds: float | None = None    # everything else on the machine, likewise
+    other_cpu_seconds: float | None = None  # everything else on the machine, likewise
     load_before: str = ""
 
     @property
@@ -117,14 +117,17 @@ class Report:
 
         def n(x, unit=""):
             return "-" if x is None else f"{x:.0f}{unit}"
-        return (f"sessions={self.sessions} seconds={self.seconds:.0f} interactions={self.interactions} "
-                f"errors={self.errors} p50={ms(self.p50)} p95={ms(self.p95)} max={ms(self.max)} "
-                f"map_p50={ms(self.map_p50)} map_p95={ms(self.map_p95)} "
-                f"server_peak_rss={n(self.server_peak_rss_mb, ' MB')} "
-                f"(idle {n(self.server_idle_rss_mb, ' MB')}) open={n(self.open_seconds, ' s')} "
-                f"cpu: server={n(self.server_cpu_seconds, ' s')} browser={n(self.browser_cpu_seconds, ' s')} "
-                f"other={n(self.other_cpu_seconds, ' s')} (of {self.seconds * (os.cpu_count() or 1):.0f})"
-                + (f" kinds={self.error_kinds}" if self.error_kinds else ""))
+
+        return (
+            f"sessions={self.sessions} seconds={self.seconds:.0f} interactions={self.interactions} "
+            f"errors={self.errors} p50={ms(self.p50)} p95={ms(self.p95)} max={ms(self.max)} "
+            f"map_p50={ms(self.map_p50)} map_p95={ms(self.map_p95)} "
+            f"server_peak_rss={n(self.server_peak_rss_mb, ' MB')} "
+            f"(idle {n(self.server_idle_rss_mb, ' MB')}) open={n(self.open_seconds, ' s')} "
+            f"cpu: server={n(self.server_cpu_seconds, ' s')} browser={n(self.browser_cpu_seconds, ' s')} "
+            f"other={n(self.other_cpu_seconds, ' s')} (of {self.seconds * (os.cpu_count() or 1):.0f})"
+            + (f" kinds={self.error_kinds}" if self.error_kinds else "")
+        )
 
 
 def descendants(root: int) -> list[int]:
@@ -181,12 +184,29 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="load-server-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, "DASHBOARD_CLAIMS": str(claims)})
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "dashboard" / "app.py"),
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "DASHBOARD_CLAIMS": str(claims)},
+        )
 
     def wait_ready(self, timeout: float = 60):
         deadline = time.monotonic() + timeout
@@ -275,8 +295,11 @@ class Session:
         day = self.expected.days[self.index]
         label = dt.date.fromisoformat(day).strftime("%-d %b %Y")
         await self.page.wait_for_function(
-            SETTLED_JS, arg=[self.view, day, label, self.expected.holders(self.view, day)],
-            polling=30, timeout=timeout * 1000)
+            SETTLED_JS,
+            arg=[self.view, day, label, self.expected.holders(self.view, day)],
+            polling=30,
+            timeout=timeout * 1000,
+        )
 
     async def open(self):
         self.context = await self.browser.new_context(viewport=self.args.viewport)
@@ -285,8 +308,9 @@ class Session:
         await self.page.route("**/*", self._route)
         self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
         day = self.expected.days[self.index]
-        await self.page.goto(f"{self.url}/?view={self.view}&date={day}",
-                             timeout=self.args.open_timeout * 1000)
+        await self.page.goto(
+            f"{self.url}/?view={self.view}&date={day}", timeout=self.args.open_timeout * 1000
+        )
         await self.settle(self.args.open_timeout)
         self.opened = True
 
@@ -303,8 +327,12 @@ class Session:
         if self.rng.random() < 0.25:
             choices = [v for v in views if v != self.view]
             self.view = self.rng.choice(choices)
-            await self.page.locator(".cm-root").get_by_role("radiogroup", name="Whose claims").locator(
-                f"input[value='{self.view}']").click()
+            await (
+                self.page.locator(".cm-root")
+                .get_by_role("radiogroup", name="Whose claims")
+                .locator(f"input[value='{self.view}']")
+                .click()
+            )
             return
         step = self.rng.choice((-1, 1))
         if not 0 <= self.index + step < len(days):
@@ -328,8 +356,12 @@ class Session:
             try:
                 await self.act()
                 day = self.expected.days[self.index]
-                await self.page.wait_for_function(MAP_JS, arg=self.expected.holders(self.view, day),
-                                                  polling=30, timeout=self.args.timeout * 1000)
+                await self.page.wait_for_function(
+                    MAP_JS,
+                    arg=self.expected.holders(self.view, day),
+                    polling=30,
+                    timeout=self.args.timeout * 1000,
+                )
                 self.stats["map_latencies"].append(time.monotonic() - started)
                 await self.settle(self.args.timeout)
             except Exception as exc:  # a timeout, a closed page, anything: an error
@@ -375,8 +407,12 @@ class Session:
 async def _run(args, n: int, expected: Expected) -> Report:
     from playwright.async_api import async_playwright
 
-    report = Report(sessions=n, seconds=args.seconds, interval=args.interval,
-                    load_before=" ".join(Path("/proc/loadavg").read_text().split()[:3]))
+    report = Report(
+        sessions=n,
+        seconds=args.seconds,
+        interval=args.interval,
+        load_before=" ".join(Path("/proc/loadavg").read_text().split()[:3]),
+    )
     server = Server(args.claims)
     samples: list[float] = []
     try:
@@ -388,7 +424,7 @@ async def _run(args, n: int, expected: Expected) -> Report:
                 samples.append(server.rss_mb())
                 try:
                     await asyncio.wait_for(stop_sampling.wait(), 0.5)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
 
         sampler = asyncio.create_task(sample())
@@ -408,24 +444,28 @@ async def _run(args, n: int, expected: Expected) -> Report:
                             s.error("open", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
                 try:
-                    await asyncio.wait_for(asyncio.gather(*(open_one(s) for s in sessions)),
-                                           timeout=args.open_timeout + 5 * n)
-                except asyncio.TimeoutError:
+                    await asyncio.wait_for(
+                        asyncio.gather(*(open_one(s) for s in sessions)), timeout=args.open_timeout + 5 * n
+                    )
+                except TimeoutError:
                     stats["errors"].append(("open-timeout", "the pages did not all open in time"))
                 report.open_seconds = time.monotonic() - started
                 report.server_idle_rss_mb = server.rss_mb()
                 cpu_before = _cpu(server)
                 until = time.monotonic() + args.seconds
                 try:
-                    await asyncio.wait_for(asyncio.gather(*(s.run(until) for s in sessions)),
-                                           timeout=args.seconds + args.timeout + 30)
-                except asyncio.TimeoutError:
+                    await asyncio.wait_for(
+                        asyncio.gather(*(s.run(until) for s in sessions)),
+                        timeout=args.seconds + args.timeout + 30,
+                    )
+                except TimeoutError:
                     stats["errors"].append(("run-timeout", "the sessions did not stop in time"))
                 cpu_after = _cpu(server)
                 report.server_cpu_seconds = cpu_after[0] - cpu_before[0]
                 report.browser_cpu_seconds = cpu_after[1] - cpu_before[1]
-                report.other_cpu_seconds = max(0.0, cpu_after[2] - cpu_before[2] - report.server_cpu_seconds
-                                               - report.browser_cpu_seconds)
+                report.other_cpu_seconds = max(
+                    0.0, cpu_after[2] - cpu_before[2] - report.server_cpu_seconds - report.browser_cpu_seconds
+                )
             finally:
                 await asyncio.gather(*(s.close() for s in sessions))
                 await browser.close()
@@ -473,40 +513,64 @@ def machine() -> dict:
         pass
     mem = "unknown"
     try:
-        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(
+                line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            ).split()[1]
+        )
         mem = f"{kb / 1024 / 1024:.0f} GB"
     except (OSError, StopIteration, ValueError):
         pass
     from importlib.metadata import version
 
-    return {"date": dt.datetime.now().isoformat(timespec="seconds"), "nproc": os.cpu_count(),
-            "cpu": model, "memory": mem, "python": platform.python_version(),
-            "streamlit": version("streamlit"), "playwright": version("playwright"),
-            "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True,
-                                       text=True).stdout.strip()}
+    return {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "memory": mem,
+        "python": platform.python_version(),
+        "streamlit": version("streamlit"),
+        "playwright": version("playwright"),
+        "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip(),
+    }
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=20, help="concurrent pages (default 20)")
     ap.add_argument("--seconds", type=float, default=60, help="how long each page scrubs (default 60)")
-    ap.add_argument("--interval", type=float, default=1.0,
-                    help="seconds between one page's interactions, at most (default 1.0)")
-    ap.add_argument("--timeout", type=float, default=20,
-                    help="an interaction not settled after this many seconds is an error (default 20)")
+    ap.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds between one page's interactions, at most (default 1.0)",
+    )
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=20,
+        help="an interaction not settled after this many seconds is an error (default 20)",
+    )
     ap.add_argument("--open-timeout", type=float, default=90, help="seconds for a page's first load")
     ap.add_argument("--claims", type=Path, default=ROOT / "claims.yaml")
     ap.add_argument("--viewport", default="1280x900", help="each page's size (default 1280x900)")
-    ap.add_argument("--find-max", action="store_true",
-                    help="step the sessions up (20, 30, 40, ...) until a run has errors or its p95 "
-                         "exceeds --max-p95; stops after --budget seconds in all")
+    ap.add_argument(
+        "--find-max",
+        action="store_true",
+        help="step the sessions up (20, 30, 40, ...) until a run has errors or its p95 "
+        "exceeds --max-p95; stops after --budget seconds in all",
+    )
     ap.add_argument("--start", type=int, default=20, help="--find-max: first step (default 20)")
     ap.add_argument("--step", type=int, default=10, help="--find-max: step (default 10)")
-    ap.add_argument("--max-p95", type=float, default=15.0,
-                    help="--find-max: p95 limit in seconds (default 15)")
-    ap.add_argument("--budget", type=float, default=FIND_MAX_BUDGET,
-                    help=f"--find-max: overall seconds (default and cap {FIND_MAX_BUDGET})")
+    ap.add_argument(
+        "--max-p95", type=float, default=15.0, help="--find-max: p95 limit in seconds (default 15)"
+    )
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=FIND_MAX_BUDGET,
+        help=f"--find-max: overall seconds (default and cap {FIND_MAX_BUDGET})",
+    )
     ap.add_argument("--json", type=Path, help="also write the reports here as JSON")
     args = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
@@ -541,14 +605,16 @@ def main(argv=None) -> int:
                 break
             n += args.step
         held = [r.sessions for r in reports if r.ok and (r.p95 or 0) <= args.max_p95]
-        print(f"largest number of sessions that held (no errors, p95 <= {args.max_p95:.1f} s): "
-              f"{max(held) if held else 'none'}", flush=True)
+        print(
+            f"largest number of sessions that held (no errors, p95 <= {args.max_p95:.1f} s): "
+            f"{max(held) if held else 'none'}",
+            flush=True,
+        )
     for r in reports:
         for example in r.error_examples:
             print(f"  [{r.sessions}] {example}")
     if args.json:
-        args.json.write_text(json.dumps({"machine": info, "reports": [asdict(r) for r in reports]},
-                                        indent=1))
+        args.json.write_text(json.dumps({"machine": info, "reports": [asdict(r) for r in reports]}, indent=1))
     return 0 if reports and reports[0].ok else 1
 
 

@@ -33,11 +33,17 @@ if "restored" not in st.session_state:
 left, right = st.columns([5, 2])
 with left:
     view = st.segmented_control("Whose claims", views, key="view", required=True)
-    date = st.select_slider("Date", options=days, key="date", format_func=page.day_label,
-                            label_visibility="collapsed")
+    date = st.select_slider(
+        "Date", options=days, key="date", format_func=page.day_label, label_visibility="collapsed"
+    )
     snapshot = resolve(claims, view=view, on=date)
-    st_folium(naive_map.build(snapshot, districts, claims, day=date), key="map", height=560,
-              use_container_width=True, returned_objects=[])
+    st_folium(
+        naive_map.build(snapshot, districts, claims, day=date),
+        key="map",
+        height=560,
+        use_container_width=True,
+        returned_objects=[],
+    )
 with right:
     st.subheader(f"{view_label(claims, view)}, {page.day_label(date)}")
 st.query_params.from_dict({"view": view, "date": date})

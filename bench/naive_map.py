@@ -42,8 +42,12 @@ def populate_static() -> Path:
 
 def fills(claims) -> dict[str, str]:
     """Holder -> fill colour in the naive map."""
-    return {**{sid: s.color for sid, s in claims.sides.items()}, CONTESTED: CONTESTED_COLOR,
-            DISPUTED: DISPUTED_COLOR, UNKNOWN: UNKNOWN_COLOR}
+    return {
+        **{sid: s.color for sid, s in claims.sides.items()},
+        CONTESTED: CONTESTED_COLOR,
+        DISPUTED: DISPUTED_COLOR,
+        UNKNOWN: UNKNOWN_COLOR,
+    }
 
 
 def build(snapshot, districts, claims, *, day: str) -> folium.Map:
@@ -53,13 +57,22 @@ def build(snapshot, districts, claims, *, day: str) -> folium.Map:
     minx, miny, maxx, maxy = districts.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_snap=0.25)
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))
-    features = [{"type": "Feature", "geometry": row.geometry.__geo_interface__,
-                 "properties": {"pcode": row.pcode, "name": row.name}}
-                for row in districts.itertuples()]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": row.geometry.__geo_interface__,
+            "properties": {"pcode": row.pcode, "name": row.name},
+        }
+        for row in districts.itertuples()
+    ]
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        style_function=lambda f: {"fillColor": colour[holders.get(f["properties"]["pcode"], UNKNOWN)],
-                                  "fillOpacity": 0.75, "color": "#333333", "weight": 1.2},
+        style_function=lambda f: {
+            "fillColor": colour[holders.get(f["properties"]["pcode"], UNKNOWN)],
+            "fillOpacity": 0.75,
+            "color": "#333333",
+            "weight": 1.2,
+        },
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
     ).add_to(m)

@@ -32,19 +32,28 @@ def rows(n: int, pcodes: list[str], *, days: int = 365, seed: int = 1):
     holders = ["taliban", "nrf", "contested"]
     dates = sorted(rng.randrange(days) for _ in range(n))
     for i, offset in enumerate(dates):
-        yield {"id": f"c{i}", "date": (START + dt.timedelta(days=offset)).isoformat(),
-               "source": voices[i % 3], "holder": rng.choice(holders),
-               "districts": rng.sample(pcodes, rng.randint(1, 5))}
+        yield {
+            "id": f"c{i}",
+            "date": (START + dt.timedelta(days=offset)).isoformat(),
+            "source": voices[i % 3],
+            "holder": rng.choice(holders),
+            "districts": rng.sample(pcodes, rng.randint(1, 5)),
+        }
 
 
 def document(n: int, pcodes: list[str], *, region: str = "AF", **kwargs) -> dict:
     """A whole claims.yaml document."""
-    return {"version": 1, "region": {"country": region} if len(region) == 2 else {"province": region},
-            "sides": {k: {"label": v[0], "color": v[1]} for k, v in SIDES.items()},
-            "sources": {"taliban-spokesman": {"name": "Taliban spokesman (synthetic)", "side": "taliban"},
-                        "nrf-spokesman": {"name": "NRF spokesman (synthetic)", "side": "nrf"},
-                        "wire-service": {"name": "Wire service (synthetic)", "side": INDEPENDENT}},
-            "claims": list(rows(n, pcodes, **kwargs))}
+    return {
+        "version": 1,
+        "region": {"country": region} if len(region) == 2 else {"province": region},
+        "sides": {k: {"label": v[0], "color": v[1]} for k, v in SIDES.items()},
+        "sources": {
+            "taliban-spokesman": {"name": "Taliban spokesman (synthetic)", "side": "taliban"},
+            "nrf-spokesman": {"name": "NRF spokesman (synthetic)", "side": "nrf"},
+            "wire-service": {"name": "Wire service (synthetic)", "side": INDEPENDENT},
+        },
+        "claims": list(rows(n, pcodes, **kwargs)),
+    }
 
 
 def write_yaml(out, n: int, pcodes: list[str], *, region: str = "AF", **kwargs) -> None:
@@ -56,8 +65,10 @@ def write_yaml(out, n: int, pcodes: list[str], *, region: str = "AF", **kwargs) 
     out.write(yaml.safe_dump(head, sort_keys=False, allow_unicode=True, width=200))
     out.write("claims:\n" if n else "claims: []\n")
     for r in rows(n, pcodes, **kwargs):
-        out.write(f"- id: {r['id']}\n  date: '{r['date']}'\n  source: {r['source']}\n"
-                  f"  holder: {r['holder']}\n  districts:\n")
+        out.write(
+            f"- id: {r['id']}\n  date: '{r['date']}'\n  source: {r['source']}\n"
+            f"  holder: {r['holder']}\n  districts:\n"
+        )
         out.write("".join(f"  - {p}\n" for p in r["districts"]))
 
 
@@ -66,12 +77,25 @@ def claim_set(n: int, districts, *, region: str = "AF", **kwargs) -> ClaimSet:
     doc = document(0, [], region=region)
     table = [District(r.pcode, r.name, r.name_da) for r in districts.itertuples()]
     claims = tuple(
-        Claim(id=r["id"], when=dt.datetime.fromisoformat(r["date"]), source=r["source"],
-              holder=r["holder"], districts=tuple(r["districts"]), order=i, line=i + 1)
-        for i, r in enumerate(rows(n, [d.pcode for d in table], **kwargs)))
-    return ClaimSet(province=region, sides={k: Side(k, *v) for k, v in SIDES.items()},
-                    sources={k: Source(k, v["name"], v["side"]) for k, v in doc["sources"].items()},
-                    claims=claims, districts=tuple(table), digest=f"synthetic-{n}-{region}")
+        Claim(
+            id=r["id"],
+            when=dt.datetime.fromisoformat(r["date"]),
+            source=r["source"],
+            holder=r["holder"],
+            districts=tuple(r["districts"]),
+            order=i,
+            line=i + 1,
+        )
+        for i, r in enumerate(rows(n, [d.pcode for d in table], **kwargs))
+    )
+    return ClaimSet(
+        province=region,
+        sides={k: Side(k, *v) for k, v in SIDES.items()},
+        sources={k: Source(k, v["name"], v["side"]) for k, v in doc["sources"].items()},
+        claims=claims,
+        districts=tuple(table),
+        digest=f"synthetic-{n}-{region}",
+    )
 
 
 def main(argv=None) -> int:
@@ -82,8 +106,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     pcodes = list(national_districts()["pcode"])
     with open(args.output, "w", encoding="utf-8") as out:
-        yaml.safe_dump(document(args.claims, pcodes, days=args.days), out, sort_keys=False,
-                       allow_unicode=True, width=200)
+        yaml.safe_dump(
+            document(args.claims, pcodes, days=args.days), out, sort_keys=False, allow_unicode=True, width=200
+        )
     return 0
 
 

@@ -28,6 +28,7 @@ VIEWPORT = {"width": 1400, "height": 1000}
 
 # -- what the map should show -------------------------------------------------------------------
 
+
 def spec(claims, kind: str, view: str, iso: str, *, timeout: float) -> dict:
     """What the probe compares the map with: every district's fill (and holder) on ``iso``."""
     from bench import naive_map
@@ -36,8 +37,14 @@ def spec(claims, kind: str, view: str, iso: str, *, timeout: float) -> dict:
     holders = resolve(claims, view=view, on=iso).holders()
     # Ours: the engine's data-holder on each path (its fills come from its data, patterns too).
     fills = {} if kind == "ours" else {p: naive_map.fills(claims)[h] for p, h in holders.items()}
-    return {"kind": kind, "fills": fills, "holders": holders,
-            "count": len(holders), "day": iso, "timeout": timeout * 1000}
+    return {
+        "kind": kind,
+        "fills": fills,
+        "holders": holders,
+        "count": len(holders),
+        "day": iso,
+        "timeout": timeout * 1000,
+    }
 
 
 def day_label(iso: str) -> str:
@@ -47,6 +54,7 @@ def day_label(iso: str) -> str:
 
 
 # -- bytes on the wire ---------------------------------------------------------------------------
+
 
 class Wire:
     """Bytes received by one page: HTTP bodies as transferred (CDP ``encodedDataLength``) and
@@ -58,8 +66,9 @@ class Wire:
         self._urls: dict[str, str] = {}
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
         cdp = context.new_cdp_session(page)
-        cdp.on("Network.requestWillBeSent",
-               lambda e: self._urls.__setitem__(e["requestId"], e["request"]["url"]))
+        cdp.on(
+            "Network.requestWillBeSent", lambda e: self._urls.__setitem__(e["requestId"], e["request"]["url"])
+        )
         cdp.on("Network.loadingFinished", self._finished)
         cdp.send("Network.enable")
         self.cdp = cdp
@@ -76,12 +85,16 @@ class Wire:
         return len(self.frames), len(self.http)
 
     def since(self, mark=(0, 0)) -> dict:
-        frames, http = self.frames[mark[0]:], self.http[mark[1]:]
-        out = {"ws_bytes": sum(map(len, frames)), "ws_frames": len(frames),
-               "http_bytes": sum(n for _, n in http), "http_requests": len(http),
-               "http_streamlit_shell": sum(n for u, n in http if "/static/" in u and "/app/static/" not in u),
-               "http_components": sum(n for u, n in http if "/component/" in u),
-               "http_app_static": sum(n for u, n in http if "/app/static/" in u)}
+        frames, http = self.frames[mark[0] :], self.http[mark[1] :]
+        out = {
+            "ws_bytes": sum(map(len, frames)),
+            "ws_frames": len(frames),
+            "http_bytes": sum(n for _, n in http),
+            "http_requests": len(http),
+            "http_streamlit_shell": sum(n for u, n in http if "/static/" in u and "/app/static/" not in u),
+            "http_components": sum(n for u, n in http if "/component/" in u),
+            "http_app_static": sum(n for u, n in http if "/app/static/" in u),
+        }
         out.update(classify(frames))
         out["total_bytes"] = out["ws_bytes"] + out["http_bytes"]
         return out
@@ -105,15 +118,20 @@ def classify(frames: list[bytes]) -> dict:
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
             kind = element.WhichOneof("type")
-            if (kind == "bidi_component" and "control_map" in element.bidi_component.component_name) \
-                    or (kind == "component_instance"
-                        and "st_folium" in element.component_instance.component_name):
+            if (kind == "bidi_component" and "control_map" in element.bidi_component.component_name) or (
+                kind == "component_instance" and "st_folium" in element.component_instance.component_name
+            ):
                 maps.append(len(payload))
-    return {"cached_refs": refs, "map_args_sent": len(maps), "map_args_bytes": sum(maps),
-            "largest_frame": largest}
+    return {
+        "cached_refs": refs,
+        "map_args_sent": len(maps),
+        "map_args_bytes": sum(maps),
+        "largest_frame": largest,
+    }
 
 
 # -- the page --------------------------------------------------------------------------------------
+
 
 @contextmanager
 def page_for(browser, first: dict | None = None):
@@ -122,8 +140,14 @@ def page_for(browser, first: dict | None = None):
     context.add_init_script(script=init)
     page = context.new_page()
     outside, errors = [], []
-    page.on("request", lambda r: None if r.url.startswith(
-        ("http://127.0.0.1", "data:", "about:", "blob:", "ws://127.0.0.1")) else outside.append(r.url))
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(("http://127.0.0.1", "data:", "about:", "blob:", "ws://127.0.0.1"))
+            else outside.append(r.url)
+        ),
+    )
     page.on("pageerror", lambda e: errors.append(str(e)))
     wire = Wire(context, page)
     try:
@@ -143,13 +167,17 @@ def wait_idle(page, kind: str = "ours", timeout: float = 30_000, quiet_ms: int =
         page.wait_for_function(
             "(quiet) => window.__bench && (!window.__bench.lastWs"
             " || performance.timeOrigin + performance.now() - window.__bench.lastWs > quiet)",
-            arg=quiet_ms, timeout=timeout, polling=50)
+            arg=quiet_ms,
+            timeout=timeout,
+            polling=50,
+        )
         return
     page.wait_for_function(
         "() => !document.querySelector('[data-stale=\"true\"]') &&"
         " !(document.querySelector('[data-testid=\"stStatusWidget\"]')"
         "   && document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running'))",
-        timeout=timeout)
+        timeout=timeout,
+    )
     page.wait_for_timeout(200)
 
 
@@ -162,8 +190,9 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
 
 
-def first_paint(browser, url: str, claims, kind: str, view: str, iso: str, *, navigations: int = 2,
-                timeout: float = 60) -> list[dict]:
+def first_paint(
+    browser, url: str, claims, kind: str, view: str, iso: str, *, navigations: int = 2, timeout: float = 60
+) -> list[dict]:
     """Navigation start -> the first frame showing the expected snapshot, for ``navigations``
     navigations in one fresh browser context (the first with an empty HTTP cache, the next
     with the browser's cache warm); bytes until the page is idle."""
@@ -173,12 +202,17 @@ def first_paint(browser, url: str, claims, kind: str, view: str, iso: str, *, na
         for _ in range(navigations):
             mark = wire.mark()
             page.goto(f"{url}/?view={view}&date={iso}", wait_until="commit")
-            page.wait_for_function("() => window.__bench && window.__bench.first && window.__bench.first.map",
-                                   timeout=timeout * 1000, polling=50)
+            page.wait_for_function(
+                "() => window.__bench && window.__bench.first && window.__bench.first.map",
+                timeout=timeout * 1000,
+                polling=50,
+            )
             wait_idle(page, kind)
             rec = page.evaluate("() => ({...window.__bench.first, origin: performance.timeOrigin})")
-            one = {key: (rec[key] - rec["origin"]) / 1000 if rec.get(key) else None
-                   for key in ("shell", "wsFirst", "wsBig", "wsLast", "iframe", "inner", "ready", "map")}
+            one = {
+                key: (rec[key] - rec["origin"]) / 1000 if rec.get(key) else None
+                for key in ("shell", "wsFirst", "wsBig", "wsLast", "iframe", "inner", "ready", "map")
+            }
             one["bytes"] = wire.since(mark)
             out.append(one)
         for one in out:
@@ -186,8 +220,19 @@ def first_paint(browser, url: str, claims, kind: str, view: str, iso: str, *, na
     return out
 
 
-def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: list[int], *,
-          follow: bool, timeout: float = 20, play_steps: int = 0) -> dict:
+def scrub(
+    browser,
+    url: str,
+    claims,
+    kind: str,
+    view: str,
+    start: str,
+    moves: list[int],
+    *,
+    follow: bool,
+    timeout: float = 20,
+    play_steps: int = 0,
+) -> dict:
     """Press ArrowRight (+1) / ArrowLeft (-1) on the focused date slider, one step at a time.
 
     ``url`` from ``tests.conftest.streamlit_server`` carries the server's PID: its CPU time
@@ -202,8 +247,9 @@ def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: li
         page.goto(f"{url}/?view={view}&date={start}")
         ready = spec(claims, kind, view, start, timeout=timeout)
         page.evaluate("s => window.__bench.watchFirst(s)", ready)
-        page.wait_for_function("() => window.__bench.first && window.__bench.first.map",
-                               timeout=timeout * 1000 * 3, polling=50)
+        page.wait_for_function(
+            "() => window.__bench.first && window.__bench.first.map", timeout=timeout * 1000 * 3, polling=50
+        )
         wait_idle(page, kind)
         # Zoom in and pan as a user would; make sure it took (a map rebuilt meanwhile loses it).
         for _ in range(5):
@@ -215,8 +261,11 @@ def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: li
             if initial and before and before[2] == initial[2] + 1:
                 break
         # Ours: the map's own slider (in the component); naive: Streamlit's select_slider.
-        slider = page.locator(".cm-root").get_by_role("slider", name="Date") if kind == "ours" \
+        slider = (
+            page.locator(".cm-root").get_by_role("slider", name="Date")
+            if kind == "ours"
             else page.locator(".st-key-date input[type=range]")
+        )
         slider.focus()
         index = days.index(start)
         steps = []
@@ -232,8 +281,9 @@ def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: li
             page.evaluate("s => window.__bench.arm(s)", want)
             mark = wire.mark()
             page.keyboard.press("ArrowRight" if move > 0 else "ArrowLeft")
-            page.wait_for_function("() => window.__bench.step.done", timeout=timeout * 1000 + 5000,
-                                   polling=20)
+            page.wait_for_function(
+                "() => window.__bench.step.done", timeout=timeout * 1000 + 5000, polling=20
+            )
             wait_idle(page, kind)
             rec = page.evaluate("() => window.__bench.step")
             step = {"day": iso, "timed_out": rec["timedOut"], "frames": rec["frames"], "blank": rec["blank"]}
@@ -243,17 +293,30 @@ def scrub(browser, url: str, claims, kind: str, view: str, start: str, moves: li
             steps.append(step)
         # The server's own CPU time (not the browser's, which shares the machine) per step.
         server_cpu = (cpu_seconds(pid) - cpu_start) / len(moves) if pid and moves else None
-        played = play(page, claims, view, days, index, pid, steps=play_steps) \
-            if kind == "ours" and play_steps else None
+        played = (
+            play(page, claims, view, days, index, pid, steps=play_steps)
+            if kind == "ours" and play_steps
+            else None
+        )
         after = page.evaluate("kind => window.__bench.view(kind)", kind)
-        return {"kind": kind, "view": view, "start": start, "steps": steps, "view_before": before,
-                "server_cpu_s_per_step": server_cpu, "play": played,
-                "view_after": after, "zoom_pan_kept": _same_view(before, after),
-                "outside_requests": outside, "js_errors": errors}
+        return {
+            "kind": kind,
+            "view": view,
+            "start": start,
+            "steps": steps,
+            "view_before": before,
+            "server_cpu_s_per_step": server_cpu,
+            "play": played,
+            "view_after": after,
+            "zoom_pan_kept": _same_view(before, after),
+            "outside_requests": outside,
+            "js_errors": errors,
+        }
 
 
-def play(page, claims, view: str, days: list[str], index: int, pid, *, steps: int,
-         timeout: float = 60) -> dict:
+def play(
+    page, claims, view: str, days: list[str], index: int, pid, *, steps: int, timeout: float = 60
+) -> dict:
     """Ours: press the map's own Play button, let ``steps`` days go by, press Pause.
 
     Per step (the engine moves the date itself, about every 90 ms): from the root's
@@ -263,15 +326,16 @@ def play(page, claims, view: str, days: list[str], index: int, pid, *, steps: in
     """
     if index >= len(days) - steps - 2:
         index = 0
-    by_day = {d: resolve_holders(claims, view, d) for d in days[index:index + steps + 15]}
+    by_day = {d: resolve_holders(claims, view, d) for d in days[index : index + steps + 15]}
     count = len(next(iter(by_day.values())))
     page.evaluate("s => window.__bench.watchPlay(s)", {"byDay": by_day, "count": count})
     cpu_start = cpu_seconds(pid) if pid else None
     controls = page.locator(".cm-root")
     t0 = time.monotonic()
     controls.get_by_role("button", name="Play").click()
-    page.wait_for_function("n => window.__bench.play.steps.length >= n", arg=steps,
-                           timeout=timeout * 1000, polling=50)
+    page.wait_for_function(
+        "n => window.__bench.play.steps.length >= n", arg=steps, timeout=timeout * 1000, polling=50
+    )
     controls.get_by_role("button", name="Pause").click()
     wall = time.monotonic() - t0
     wait_idle(page, "ours")
@@ -280,13 +344,19 @@ def play(page, claims, view: str, days: list[str], index: int, pid, *, steps: in
     shown = [s for s in rec["steps"] if s["day"] in by_day]
     latency = [s["match"] - s["change"] if s["match"] is not None else None for s in shown]
     changes = [s["change"] for s in shown]
-    return {"steps": len(rec["steps"]), "checked": len(shown),
-            "unmatched": sum(1 for x in latency if x is None),
-            "paint_ms": percentiles(latency),
-            "interval_ms": percentiles([b - a for a, b in zip(changes, changes[1:])]),
-            "frames": rec["frames"], "blank_frames": rec["blank"], "stale_frames": rec["stale"],
-            "wall_s": wall, "server_cpu_ms_per_day": None if cpu is None else cpu / len(rec["steps"]) * 1000,
-            "server_cpu_s": cpu}
+    return {
+        "steps": len(rec["steps"]),
+        "checked": len(shown),
+        "unmatched": sum(1 for x in latency if x is None),
+        "paint_ms": percentiles(latency),
+        "interval_ms": percentiles([b - a for a, b in zip(changes, changes[1:])]),
+        "frames": rec["frames"],
+        "blank_frames": rec["blank"],
+        "stale_frames": rec["stale"],
+        "wall_s": wall,
+        "server_cpu_ms_per_day": None if cpu is None else cpu / len(rec["steps"]) * 1000,
+        "server_cpu_s": cpu,
+    }
 
 
 def resolve_holders(claims, view: str, iso: str) -> dict:
@@ -301,6 +371,7 @@ def _same_view(a, b) -> bool:
 
 # -- summaries -------------------------------------------------------------------------------------
 
+
 def percentiles(values: list[float]) -> dict:
     values = sorted(v for v in values if v is not None)
     if not values:
@@ -311,17 +382,21 @@ def percentiles(values: list[float]) -> dict:
 
 def summarise(run: dict) -> dict:
     steps = run["steps"]
-    out = {"steps": len(steps), "timed_out": sum(s["timed_out"] for s in steps),
-           "map_ms": percentiles([s["map_ms"] for s in steps]),
-           "blank_frames": sum(s["blank"] for s in steps),
-           "steps_with_blank_frames": sum(1 for s in steps if s["blank"]),
-           "zoom_pan_kept": run["zoom_pan_kept"],
-           "server_cpu_ms_per_step": None if run.get("server_cpu_s_per_step") is None
-           else run["server_cpu_s_per_step"] * 1000,
-           "bytes_per_step": percentiles([s["bytes"]["total_bytes"] for s in steps]),
-           "map_args_resent": sum(s["bytes"]["map_args_sent"] for s in steps),
-           "cached_refs_per_step": percentiles([s["bytes"]["cached_refs"] for s in steps]),
-           "play": run.get("play")}
+    out = {
+        "steps": len(steps),
+        "timed_out": sum(s["timed_out"] for s in steps),
+        "map_ms": percentiles([s["map_ms"] for s in steps]),
+        "blank_frames": sum(s["blank"] for s in steps),
+        "steps_with_blank_frames": sum(1 for s in steps if s["blank"]),
+        "zoom_pan_kept": run["zoom_pan_kept"],
+        "server_cpu_ms_per_step": None
+        if run.get("server_cpu_s_per_step") is None
+        else run["server_cpu_s_per_step"] * 1000,
+        "bytes_per_step": percentiles([s["bytes"]["total_bytes"] for s in steps]),
+        "map_args_resent": sum(s["bytes"]["map_args_sent"] for s in steps),
+        "cached_refs_per_step": percentiles([s["bytes"]["cached_refs"] for s in steps]),
+        "play": run.get("play"),
+    }
     if any(s.get("dom_ms") is not None for s in steps):
         out["dom_ms"] = percentiles([s["dom_ms"] for s in steps])
     if any(s.get("sent_ms") is not None for s in steps):
@@ -331,8 +406,13 @@ def summarise(run: dict) -> dict:
     if any(s.get("url_ms") is not None for s in steps):
         out["url_ms"] = percentiles([s["url_ms"] for s in steps])
         out["heading_ms"] = percentiles([s["heading_ms"] for s in steps])
-        out["page_ms"] = percentiles([max(s["url_ms"], s["heading_ms"]) for s in steps
-                                      if s["url_ms"] is not None and s["heading_ms"] is not None])
+        out["page_ms"] = percentiles(
+            [
+                max(s["url_ms"], s["heading_ms"])
+                for s in steps
+                if s["url_ms"] is not None and s["heading_ms"] is not None
+            ]
+        )
     return out
 
 
@@ -342,8 +422,19 @@ def moves_for(n: int) -> list[int]:
     return [1] * forward + [-1] * (n - forward)
 
 
-def run_target(browser, *, name: str, claims_path: Path, kind: str, view: str, start: str, steps: int,
-               warm_repeats: int, play_steps: int = 0, log=print) -> dict:
+def run_target(
+    browser,
+    *,
+    name: str,
+    claims_path: Path,
+    kind: str,
+    view: str,
+    start: str,
+    steps: int,
+    warm_repeats: int,
+    play_steps: int = 0,
+    log=print,
+) -> dict:
     from dashboard.claims import read_claims
 
     claims = read_claims(claims_path)
@@ -366,27 +457,43 @@ def run_target(browser, *, name: str, claims_path: Path, kind: str, view: str, s
         result["first_visitor_all"], result["first_warm_all"] = visitors, warm
         result["first_visitor"] = sorted(visitors, key=lambda r: r["map"])[len(visitors) // 2]
         result["first_warm"] = sorted(warm, key=lambda r: r["map"])[len(warm) // 2]
-        log(f"  {name}/{kind}: first paint cold {cold['map']:.2f} s, new visitor "
+        log(
+            f"  {name}/{kind}: first paint cold {cold['map']:.2f} s, new visitor "
             f"{result['first_visitor']['map']:.2f} s, warm {result['first_warm']['map']:.2f} s; "
-            f"scrubbing {steps} steps")
-        run = scrub(browser, url, claims, kind, view, start, moves_for(steps), follow=kind == "ours",
-                    play_steps=play_steps)
+            f"scrubbing {steps} steps"
+        )
+        run = scrub(
+            browser,
+            url,
+            claims,
+            kind,
+            view,
+            start,
+            moves_for(steps),
+            follow=kind == "ours",
+            play_steps=play_steps,
+        )
         result["scrub"] = run
         result["summary"] = summarise(run)
         s = result["summary"]
         cpu = s["server_cpu_ms_per_step"]
-        log(f"  {name}/{kind}: map p50 {s['map_ms']['p50']:.0f} ms p95 {s['map_ms']['p95']:.0f} ms, "
+        log(
+            f"  {name}/{kind}: map p50 {s['map_ms']['p50']:.0f} ms p95 {s['map_ms']['p95']:.0f} ms, "
             f"blank frames {s['blank_frames']}, zoom kept {s['zoom_pan_kept']}, server CPU per step "
-            + ("-" if cpu is None else f"{cpu:.0f} ms"))
+            + ("-" if cpu is None else f"{cpu:.0f} ms")
+        )
         if s.get("play"):
             pl = s["play"]
-            log(f"  {name}/{kind}: play {pl['steps']} days, paint after the date p95 "
+            log(
+                f"  {name}/{kind}: play {pl['steps']} days, paint after the date p95 "
                 f"{pl['paint_ms']['p95']} ms, blank {pl['blank_frames']}, stale {pl['stale_frames']}, "
-                f"server CPU per day {pl['server_cpu_ms_per_day']:.0f} ms")
+                f"server CPU per day {pl['server_cpu_ms_per_day']:.0f} ms"
+            )
     return result
 
 
 # -- the published site ----------------------------------------------------------------------------
+
 
 @contextmanager
 def static_server(folder: Path):
@@ -399,9 +506,12 @@ def static_server(folder: Path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                             "--directory", str(folder)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -419,8 +529,9 @@ def static_server(folder: Path):
             proc.kill()
 
 
-def published_site(browser, *, name: str, claims_path: Path, view: str, start: str, repeats: int,
-                   log=print) -> dict:
+def published_site(
+    browser, *, name: str, claims_path: Path, view: str, start: str, repeats: int, log=print
+) -> dict:
     """``python -m dashboard publish`` of the claims, served by ``python -m http.server``:
     first paint (navigation -> the map coloured as expected) with an empty browser cache and
     warm (same browser, again), and the site's bytes (on disk and over the wire)."""
@@ -434,9 +545,13 @@ def published_site(browser, *, name: str, claims_path: Path, view: str, start: s
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         folder = Path(tmp) / "site"
         t0 = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "dashboard", "publish", "-o", str(folder),
-                               "--claims", str(claims_path)], cwd=ROOT, capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "dashboard", "publish", "-o", str(folder), "--claims", str(claims_path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode:
             raise SystemExit(f"publish failed:\n{done.stderr[-2000:]}")
         publish_s = time.monotonic() - t0
@@ -453,22 +568,40 @@ def published_site(browser, *, name: str, claims_path: Path, view: str, start: s
                             page.goto("about:blank")
                             mark = wire.mark()
                         page.goto(target, wait_until="commit")
-                        page.wait_for_function("() => window.__bench && window.__bench.first"
-                                               " && window.__bench.first.map", timeout=30_000, polling=20)
+                        page.wait_for_function(
+                            "() => window.__bench && window.__bench.first && window.__bench.first.map",
+                            timeout=30_000,
+                            polling=20,
+                        )
                         page.wait_for_load_state("load")
-                        rec = page.evaluate("() => ({...window.__bench.first, origin: performance.timeOrigin})")
-                        one = {k: (rec[k] - rec["origin"]) / 1000 if rec.get(k) else None
-                               for k in ("shell", "iframe", "inner", "ready", "map")}
+                        rec = page.evaluate(
+                            "() => ({...window.__bench.first, origin: performance.timeOrigin})"
+                        )
+                        one = {
+                            k: (rec[k] - rec["origin"]) / 1000 if rec.get(k) else None
+                            for k in ("shell", "iframe", "inner", "ready", "map")
+                        }
                         one["bytes"] = wire.since(mark)
                         one["outside_requests"], one["js_errors"] = list(outside), list(errors)
                         (warm if i else cold).append(one)
     mid = lambda runs: sorted(runs, key=lambda r: r["map"])[len(runs) // 2]  # noqa: E731
-    out = {"target": name, "districts": len(claims.districts), "claims": len(claims.claims),
-           "publish_s": publish_s, "files": files, "bytes_on_disk": sum(files.values()),
-           "first_cold_all": cold, "first_warm_all": warm, "first_cold": mid(cold), "first_warm": mid(warm),
-           "bytes_over_wire_first": mid(cold)["bytes"]["http_bytes"]}
-    log(f"  site/{name}: {out['bytes_on_disk'] / 1e6:.2f} MB; first paint empty cache "
-        f"{out['first_cold']['map']:.2f} s, warm {out['first_warm']['map']:.2f} s")
+    out = {
+        "target": name,
+        "districts": len(claims.districts),
+        "claims": len(claims.claims),
+        "publish_s": publish_s,
+        "files": files,
+        "bytes_on_disk": sum(files.values()),
+        "first_cold_all": cold,
+        "first_warm_all": warm,
+        "first_cold": mid(cold),
+        "first_warm": mid(warm),
+        "bytes_over_wire_first": mid(cold)["bytes"]["http_bytes"],
+    }
+    log(
+        f"  site/{name}: {out['bytes_on_disk'] / 1e6:.2f} MB; first paint empty cache "
+        f"{out['first_cold']['map']:.2f} s, warm {out['first_warm']['map']:.2f} s"
+    )
     return out
 
 
@@ -476,8 +609,9 @@ def chromium_version() -> str:
     import subprocess
 
     try:
-        return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20,
-                              check=False).stdout.strip()
+        return subprocess.run(
+            [CHROMIUM, "--version"], capture_output=True, text=True, timeout=20, check=False
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 

@@ -11,5 +11,14 @@ from .claims import ClaimSet, check_claims, read_claims
 from .control import Snapshot, resolve, timeline, what_changed
 from .problems import ClaimsError, Problem
 
-__all__ = ["ClaimSet", "ClaimsError", "Problem", "Snapshot", "check_claims", "read_claims",
-           "resolve", "timeline", "what_changed"]
+__all__ = [
+    "ClaimSet",
+    "ClaimsError",
+    "Problem",
+    "Snapshot",
+    "check_claims",
+    "read_claims",
+    "resolve",
+    "timeline",
+    "what_changed",
+]

@@ -27,15 +27,20 @@ if loaded.boundary_error:
     notices.code(loaded.boundary_error, language=None)
     st.stop()
 if loaded.problems:
-    lead = ("showing the last good version until they are fixed" if loaded.stale
-            else "there is no earlier good version to show; fix these and the page will load")
+    lead = (
+        "showing the last good version until they are fixed"
+        if loaded.stale
+        else "there is no earlier good version to show; fix these and the page will load"
+    )
     notices.error(f"{page.markdown_text(loaded.path)} has {len(loaded.problems)} problem(s): {lead}.")
     notices.code("\n".join(str(p) for p in loaded.problems), language=None)
 if loaded.drop:  # a save caught half-written looks valid: say when the claim count falls sharply
     notices.warning(page.markdown_text(loaded.drop))
 if loaded.claims is None:
-    notices.info("Each line above is `file:line: what is wrong`. Edit the file and interact with the "
-                 "page (or reload it) to check again. The format is described in the README.")
+    notices.info(
+        "Each line above is `file:line: what is wrong`. Edit the file and interact with the "
+        "page (or reload it) to check again. The format is described in the README."
+    )
     st.stop()
 claims = loaded.claims
 districts = page.districts(claims.province)
@@ -53,9 +58,11 @@ names = {d.pcode: d.name for d in claims.districts}
 session = state.step(
     st.session_state.get("map_session"),
     state.Options(views, days, names, default_date={v: page.opening_day(claims, v) for v in views}),
-    query=st.query_params.to_dict(), map_state=map_report("map"),
+    query=st.query_params.to_dict(),
+    map_state=map_report("map"),
     chart_event=page.take_chart_pick(),  # set by the chart's on_select callback, once per click
-    **({"select": st.session_state.district} if "district" in st.session_state else {}))
+    **({"select": st.session_state.district} if "district" in st.session_state else {}),
+)
 st.session_state.map_session = session.session
 st.session_state.district = session.state.district  # the select box shows the state's district
 if session.ignored:
@@ -66,9 +73,12 @@ view, date = session.state.view, session.state.date
 # -- Page --------------------------------------------------------------------------------------
 sides = [page.markdown_text(s.label) for s in claims.sides.values()]
 st.title(page.markdown_text(f"{region}: who claimed which district"))
-st.caption("District by district and day by day: " + ", ".join(f"what {s} claimed" for s in sides) +
-           ", what independent reporting said, and where they collide. Every colour rests on a "
-           "sourced claim: hover a district, or click it for its history.")
+st.caption(
+    "District by district and day by day: "
+    + ", ".join(f"what {s} claimed" for s in sides)
+    + ", what independent reporting said, and where they collide. Every colour rests on a "
+    "sourced claim: hover a district, or click it for its history."
+)
 method = page.methodology()
 if method:
     with st.expander("How the map is made: the method", icon=":material/menu_book:"):
@@ -76,16 +86,28 @@ if method:
 
 left, right = st.columns([5, 2])
 with right:
-    basemap = st.selectbox("Basemap", list(page.BASEMAP_LABELS), index=list(page.BASEMAP_LABELS).index(
-        page.default_basemap()), format_func=page.BASEMAP_LABELS.get, key="basemap")
+    basemap = st.selectbox(
+        "Basemap",
+        list(page.BASEMAP_LABELS),
+        index=list(page.BASEMAP_LABELS).index(page.default_basemap()),
+        format_func=page.BASEMAP_LABELS.get,
+        key="basemap",
+    )
 with left:
     # The map owns the view toggle, the timeline (slider, previous/next claim, play) and the
     # legend; it reports what the person does there, read above on the next rerun.
-    control_map(page.map_data(claims.digest, claims, districts), push=session.push,
-                basemap=basemap, key="map", height=560)
-    st.caption(f"[{ATTRIBUTION}]({ATTRIBUTION_URL}). Hatched: contested (fighting is claimed). "
-               "Cross-hatched: disputed (combined view: the voices disagree). Dashed grey: no claim "
-               "yet. Faded: the claim behind the colour is old.")
+    control_map(
+        page.map_data(claims.digest, claims, districts),
+        push=session.push,
+        basemap=basemap,
+        key="map",
+        height=560,
+    )
+    st.caption(
+        f"[{ATTRIBUTION}]({ATTRIBUTION_URL}). Hatched: contested (fighting is claimed). "
+        "Cross-hatched: disputed (combined view: the voices disagree). Dashed grey: no claim "
+        "yet. Faded: the claim behind the colour is old."
+    )
 
 # The URL first: it should follow the map as soon as possible, not after the chart.
 st.query_params.from_dict(session.state.query())
@@ -96,9 +118,13 @@ page.earlier_version_sidebar(loaded, claims, view=view, on=date)
 with right:
     st.subheader(page.markdown_text(f"{view_label(claims, view)}, {page.day_label(date)}"))
     st.html(page.counts_html(claims, panels.counts))
-    district = st.selectbox("District", [None, *names], key="district",
-                            format_func=lambda p: "Choose a district…" if p is None else names[p],
-                            placeholder="Choose a district…")
+    district = st.selectbox(
+        "District",
+        [None, *names],
+        key="district",
+        format_func=lambda p: "Choose a district…" if p is None else names[p],
+        placeholder="Choose a district…",
+    )
     if district:  # its history opens here, beside the map, in sight
         with st.container(height=360, key="history"):
             st.markdown(f"**{page.markdown_text(names[district])}: every claim, in every view**")
@@ -117,35 +143,69 @@ with right:
 
 st.subheader("Districts per holder over time")
 window = page.chart_window(claims, view)
-st.vega_lite_chart(page.timeline_rule(date), page.timeline_chart(
-    claims, view=view, key_dates=page.claim_days(claims, view), window=window),
-    on_select=page.on_chart_pick, selection_mode="pick", key=page.chart_key(), width="stretch")
+st.vega_lite_chart(
+    page.timeline_rule(date),
+    page.timeline_chart(claims, view=view, key_dates=page.claim_days(claims, view), window=window),
+    on_select=page.on_chart_pick,
+    selection_mode="pick",
+    key=page.chart_key(),
+    width="stretch",
+)
 st.html(page.legend(claims))
-st.caption(("Top: the weeks inside the grey box of the strip below it; drag the box (or draw a new "
-            "one) to see other weeks. " if window else "") +
-           "Ticks mark the days with claims; click one to jump there.")
+st.caption(
+    (
+        "Top: the weeks inside the grey box of the strip below it; drag the box (or draw a new "
+        "one) to see other weeks. "
+        if window
+        else ""
+    )
+    + "Ticks mark the days with claims; click one to jump there."
+)
 
 st.subheader(f"Who says what on {page.day_label(date)}")
 table, columns = page.voice_columns(claims, panels.table)
-st.dataframe(table, column_config=columns, hide_index=True, key="voices",
-             height=min(36 + 35 * len(table), 420))
-st.caption("One row per district: what each voice says holds it on this day, since when, and on "
-           "whose word. Click a column's name to sort; search with the table's search icon.")
+st.dataframe(
+    table, column_config=columns, hide_index=True, key="voices", height=min(36 + 35 * len(table), 420)
+)
+st.caption(
+    "One row per district: what each voice says holds it on this day, since when, and on "
+    "whose word. Click a column's name to sort; search with the table's search icon."
+)
 
 st.subheader("Downloads")
 stem = page.file_stem(region, view, date)
 one, two, three, four = st.columns(4)
-one.download_button("Snapshot (CSV)", lambda: export.snapshot_csv(snapshot, claims), f"{stem}.csv",
-                    "text/csv", on_click="ignore")
-two.download_button("Snapshot (GeoJSON)", lambda: export.snapshot_geojson(snapshot, districts, claims),
-                    f"{stem}.geojson", "application/geo+json", on_click="ignore")
-three.download_button("Map (standalone HTML)",
-                      lambda: export.map_html(snapshot, districts, claims, basemap=basemap),
-                      f"{stem}.html", "text/html", on_click="ignore")
+one.download_button(
+    "Snapshot (CSV)",
+    lambda: export.snapshot_csv(snapshot, claims),
+    f"{stem}.csv",
+    "text/csv",
+    on_click="ignore",
+)
+two.download_button(
+    "Snapshot (GeoJSON)",
+    lambda: export.snapshot_geojson(snapshot, districts, claims),
+    f"{stem}.geojson",
+    "application/geo+json",
+    on_click="ignore",
+)
+three.download_button(
+    "Map (standalone HTML)",
+    lambda: export.map_html(snapshot, districts, claims, basemap=basemap),
+    f"{stem}.html",
+    "text/html",
+    on_click="ignore",
+)
 figure = page.figure_module()
 if figure is not None:
-    four.download_button("Figure (PNG)", lambda: figure.snapshot_figure(
-        snapshot, districts, claims, fmt="png"), f"{stem}.png", "image/png", on_click="ignore")
-st.caption(f"Claims: {page.markdown_text(loaded.path)} ({len(claims.claims)} claims, "
-           f"{len(claims.sources)} sources). {page.markdown_text(boundaries.ATTRIBUTION)}.")
-
+    four.download_button(
+        "Figure (PNG)",
+        lambda: figure.snapshot_figure(snapshot, districts, claims, fmt="png"),
+        f"{stem}.png",
+        "image/png",
+        on_click="ignore",
+    )
+st.caption(
+    f"Claims: {page.markdown_text(loaded.path)} ({len(claims.claims)} claims, "
+    f"{len(claims.sources)} sources). {page.markdown_text(boundaries.ATTRIBUTION)}."
+)

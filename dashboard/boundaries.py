@@ -267,8 +267,13 @@ def locate(path=None) -> Path:
     """
     adm2 = _adm2_name()
     env = os.environ.get(ENV_VAR, "").strip()
-    label, where = (("--geodata", path) if path is not None else
-                    (f"${ENV_VAR}", env) if env else ("the shared folder", DEFAULT_DIR))
+    label, where = (
+        ("--geodata", path)
+        if path is not None
+        else (f"${ENV_VAR}", env)
+        if env
+        else ("the shared folder", DEFAULT_DIR)
+    )
     where = Path(where).expanduser().resolve()
     found, outcome = _check_place(where, adm2)
     if found is not None:
@@ -276,21 +281,24 @@ def locate(path=None) -> Path:
     raise BoundaryError(
         f"full resolution needs {adm2} (OCHA COD-AB, {HDX_DATASET_URL}): put it in "
         f"{DEFAULT_DIR.resolve()}, or name its folder with --geodata DIR or {ENV_VAR} "
-        f"(looked in {label} {where}: {outcome})", [(f"{label} {where}", outcome)])
+        f"(looked in {label} {where}: {outcome})",
+        [(f"{label} {where}", outcome)],
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Reading: the committed web copy, or the original zip
 # --------------------------------------------------------------------------------------------
 
+
 class _National(NamedTuple):
     """Everything read from one copy: district attributes and a way to their shapes."""
 
-    districts: pd.DataFrame        # COLUMNS but geometry, sorted by pcode, alt_names as tuples
-    provinces: pd.DataFrame        # pcode, name, name_da
-    country: dict                  # pcode, name, name_da
-    geometry: object               # callable: list of row numbers -> list of shapely geometries
-    tolerance: float | None        # the simplification of the copy (None: full resolution)
+    districts: pd.DataFrame  # COLUMNS but geometry, sorted by pcode, alt_names as tuples
+    provinces: pd.DataFrame  # pcode, name, name_da
+    country: dict  # pcode, name, name_da
+    geometry: object  # callable: list of row numbers -> list of shapely geometries
+    tolerance: float | None  # the simplification of the copy (None: full resolution)
 
 
 def _text(value) -> str:
@@ -335,16 +343,21 @@ def read_zip(zip_path) -> tuple[gpd.GeoDataFrame, dict]:
     elif raw.crs.to_epsg() != 4326:
         raw = raw.to_crs(4326)
     frame = pd.DataFrame({new: raw[old].map(_text) for old, new in _FIELDS.items()})
-    alts = [tuple(dict.fromkeys(n for n in map(_text, row) if n))  # non-empty, deduplicated
-            for row in raw[_ALT_FIELDS].itertuples(index=False)]
+    alts = [
+        tuple(dict.fromkeys(n for n in map(_text, row) if n))  # non-empty, deduplicated
+        for row in raw[_ALT_FIELDS].itertuples(index=False)
+    ]
     frame["alt_names"] = _object_column(alts, raw.index)
     frame["province_da"] = raw["ADM1_DA"].map(_text)
     districts = gpd.GeoDataFrame(frame, geometry=raw.geometry.values, crs=4326)
     districts = districts[[*COLUMNS[:-1], "province_da", "geometry"]]
     districts = districts.sort_values("pcode", kind="stable").reset_index(drop=True)
     first = raw.iloc[0] if len(raw) else {}
-    country = {"pcode": _text(first.get("ADM0_PCODE")), "name": _text(first.get("ADM0_EN")),
-               "name_da": _text(first.get("ADM0_DA"))}
+    country = {
+        "pcode": _text(first.get("ADM0_PCODE")),
+        "name": _text(first.get("ADM0_EN")),
+        "name_da": _text(first.get("ADM0_DA")),
+    }
     return districts, country
 
 
@@ -357,9 +370,18 @@ def _object_column(items, index) -> pd.Series:
 
 
 def _provinces(districts: pd.DataFrame) -> pd.DataFrame:
-    return (pd.DataFrame({"pcode": districts["province"], "name": districts["province_name"],
-                          "name_da": districts["province_da"]})
-            .drop_duplicates("pcode").sort_values("pcode").reset_index(drop=True))
+    return (
+        pd.DataFrame(
+            {
+                "pcode": districts["province"],
+                "name": districts["province_name"],
+                "name_da": districts["province_da"],
+            }
+        )
+        .drop_duplicates("pcode")
+        .sort_values("pcode")
+        .reset_index(drop=True)
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -367,8 +389,13 @@ def _read_original(zip_path: str, mtime_ns: int) -> _National:
     # Keyed by (absolute path, mtime): a replaced file is read again.
     districts, country = read_zip(zip_path)
     geoms = list(districts.geometry.values)
-    return _National(pd.DataFrame(districts.drop(columns="geometry")), _provinces(districts),
-                     country, lambda rows: [geoms[i] for i in rows], None)
+    return _National(
+        pd.DataFrame(districts.drop(columns="geometry")),
+        _provinces(districts),
+        country,
+        lambda rows: [geoms[i] for i in rows],
+        None,
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -380,17 +407,23 @@ def _read_web(path: str, mtime_ns: int) -> _National:
         with open(path, encoding="utf-8") as f:
             topology = json.load(f)
         entries = topology["objects"]["districts"]["geometries"]
-        rows = [{"pcode": e["id"], **{k: e["properties"][k] for k in (
-            "name", "name_da", "province", "province_name", "province_da")},
-            "alt_names": tuple(e["properties"]["alt_names"])} for e in entries]
+        rows = [
+            {
+                "pcode": e["id"],
+                **{
+                    k: e["properties"][k]
+                    for k in ("name", "name_da", "province", "province_name", "province_da")
+                },
+                "alt_names": tuple(e["properties"]["alt_names"]),
+            }
+            for e in entries
+        ]
         country = dict(topology["country"])
         tolerance = float(topology["simplification"]["tolerance"])
     except OSError as exc:
-        raise BoundaryError(f"Cannot read the district boundaries {path}: {exc.strerror}; "
-                            f"{fix}.") from None
+        raise BoundaryError(f"Cannot read the district boundaries {path}: {exc.strerror}; {fix}.") from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise BoundaryError(f"The district boundaries {path} are damaged ({exc!r}); "
-                            f"{fix}.") from None
+        raise BoundaryError(f"The district boundaries {path} are damaged ({exc!r}); {fix}.") from None
     districts = pd.DataFrame(rows, columns=[*COLUMNS[:-1], "province_da"])
     order = np.argsort(districts["pcode"].to_numpy(), kind="stable")
     districts = districts.iloc[order].reset_index(drop=True)
@@ -402,8 +435,7 @@ def _read_web(path: str, mtime_ns: int) -> _National:
             try:
                 geoms, _ = shapes.from_topology(topology, select=missing)
             except shapes.ShapeError as exc:
-                raise BoundaryError(f"The district boundaries {path} are damaged ({exc}); "
-                                    f"{fix}.") from None
+                raise BoundaryError(f"The district boundaries {path} are damaged ({exc}); {fix}.") from None
             decoded.update(zip(missing, geoms))
         return [decoded[int(order[i])] for i in wanted]
 
@@ -418,15 +450,18 @@ def _national(full_resolution: bool, path) -> _National:
     try:
         mtime = web.stat().st_mtime_ns
     except OSError as exc:
-        raise BoundaryError(f"Cannot read the district boundaries {web}: {exc.strerror}; restore "
-                            "it (git checkout -- geodata/) or rebuild it: "
-                            "python -m dashboard.geodata_build --from DIR.") from None
+        raise BoundaryError(
+            f"Cannot read the district boundaries {web}: {exc.strerror}; restore "
+            "it (git checkout -- geodata/) or rebuild it: "
+            "python -m dashboard.geodata_build --from DIR."
+        ) from None
     return _read_web(str(web.resolve()), mtime)
 
 
 # --------------------------------------------------------------------------------------------
 # Regions: provinces and the country
 # --------------------------------------------------------------------------------------------
+
 
 def _province_key(name: str) -> str:
     key = name_key(str(name))
@@ -460,8 +495,9 @@ def _resolve_province(province, provinces: pd.DataFrame) -> str:
         hint = "Did you mean " + " or ".join(f"{p} ({label[p]})" for p in close) + "?"
     else:
         hint = "Known provinces: " + ", ".join(f"{p} {n}" for p, n in label.items()) + "."
-    raise UnknownProvinceError(f"Unknown province {text!r}. {hint} "
-                               "Give an admin-1 P-code such as AF08, or the province's name.")
+    raise UnknownProvinceError(
+        f"Unknown province {text!r}. {hint} Give an admin-1 P-code such as AF08, or the province's name."
+    )
 
 
 def _is_country(region, national: _National) -> bool:
@@ -515,8 +551,7 @@ def load_region(region: str, *, full_resolution: bool = False, path=None) -> gpd
     rows = list(districts.index)
     frame = districts[COLUMNS[:-1]].reset_index(drop=True)
     frame["alt_names"] = _object_column([list(v) for v in frame["alt_names"]], frame.index)
-    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(national.geometry(rows), crs=4326).values,
-                           crs=4326)
+    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(national.geometry(rows), crs=4326).values, crs=4326)
     if national.tolerance is not None:
         out.attrs["tolerance"] = national.tolerance
     return out

@@ -14,8 +14,8 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import urlsplit
 
 import fastjsonschema
@@ -44,8 +44,18 @@ RESERVED_IDS = {INDEPENDENT, CONTESTED, DISPUTED, UNKNOWN, "combined", "all"}
 CONFIDENCE = ("high", "medium", "low")
 # What kind of voice a source is (docs/methodology.md, "Kinds of source"): a party's office or
 # spokesman, a relay of a party's material, a news outlet, a witness, an analyst, an advocate.
-SOURCE_KINDS = ("official", "spokesman", "relay", "wire", "media", "local-media", "eyewitness",
-                "analyst", "ngo", "advocacy")
+SOURCE_KINDS = (
+    "official",
+    "spokesman",
+    "relay",
+    "wire",
+    "media",
+    "local-media",
+    "eyewitness",
+    "analyst",
+    "ngo",
+    "advocacy",
+)
 # How precisely a claim's date is known, after ACLED's time precision codes 1-3.
 DATE_PRECISION = ("day", "approximate", "week", "month")
 
@@ -64,9 +74,11 @@ SCHEMA = {
             "type": "object",
             "anyOf": [{"required": ["province"]}, {"required": ["country"]}],
             "additionalProperties": False,
-            "properties": {"province": {"type": "string", "maxLength": 100},
-                           "country": {"type": "string", "maxLength": 100},
-                           "name": _TEXT},
+            "properties": {
+                "province": {"type": "string", "maxLength": 100},
+                "country": {"type": "string", "maxLength": 100},
+                "name": _TEXT,
+            },
         },
         "sides": {
             "type": "object",
@@ -76,8 +88,10 @@ SCHEMA = {
                 "type": "object",
                 "required": ["label", "color"],
                 "additionalProperties": False,
-                "properties": {"label": {**_TEXT, "maxLength": 200},
-                               "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}\\Z"}},
+                "properties": {
+                    "label": {**_TEXT, "maxLength": 200},
+                    "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}\\Z"},
+                },
             },
         },
         "sources": {
@@ -88,9 +102,14 @@ SCHEMA = {
                 "type": "object",
                 "required": ["name", "side"],
                 "additionalProperties": False,
-                "properties": {"name": {**_TEXT, "maxLength": 300}, "side": {"type": "string"},
-                               "url": _URL, "note": _TEXT,
-                               "kind": {"enum": list(SOURCE_KINDS)}, "leaning": _TEXT},
+                "properties": {
+                    "name": {**_TEXT, "maxLength": 300},
+                    "side": {"type": "string"},
+                    "url": _URL,
+                    "note": _TEXT,
+                    "kind": {"enum": list(SOURCE_KINDS)},
+                    "leaning": _TEXT,
+                },
             },
         },
         "claims": {
@@ -228,8 +247,10 @@ class ClaimSet:
         """One line: claims, sources, districts, date range."""
         dates = [c.date for c in self.claims]
         span = f"{min(dates)} to {max(dates)}" if dates else "no dates"
-        return (f"{self.path}: {len(self.claims)} claims from {len(self.sources)} sources "
-                f"on {len(self.districts)} districts of {self.province}, {span}")
+        return (
+            f"{self.path}: {len(self.claims)} claims from {len(self.sources)} sources "
+            f"on {len(self.districts)} districts of {self.province}, {span}"
+        )
 
 
 GazetteerFor = Callable[[str], Gazetteer]
@@ -264,8 +285,9 @@ def read_claims(path, *, gazetteer_for: GazetteerFor | None = None) -> ClaimSet:
     return claims
 
 
-def claim_count_drop(before: ClaimSet | None, after: ClaimSet, *, ratio: float = 0.5,
-                     at_least: int = 10) -> str | None:
+def claim_count_drop(
+    before: ClaimSet | None, after: ClaimSet, *, ratio: float = 0.5, at_least: int = 10
+) -> str | None:
     """A warning when a claims file, still valid, has lost most of its claims since ``before``.
 
     A save caught half-way can be a valid file holding only the first claims; the page can
@@ -298,8 +320,10 @@ def claim_count_drop(before: ClaimSet | None, after: ClaimSet, *, ratio: float =
     """
     if before is None or len(before.claims) < at_least or len(after.claims) >= ratio * len(before.claims):
         return None
-    return (f"{after.path} now has {len(after.claims)} claims, down from {len(before.claims)}: if it "
-            "is being saved, this may be part of it (save atomically: see the README)")
+    return (
+        f"{after.path} now has {len(after.claims)} claims, down from {len(before.claims)}: if it "
+        "is being saved, this may be part of it (save atomically: see the README)"
+    )
 
 
 def read_limited(path, *, limit: int | None = None) -> bytes:
@@ -340,8 +364,15 @@ def read_limited(path, *, limit: int | None = None) -> bytes:
     try:
         status = os.fstat(fd)
         mode = status.st_mode
-        kind = ("a folder" if stat.S_ISDIR(mode) else "a pipe (FIFO)" if stat.S_ISFIFO(mode)
-                else "a socket" if stat.S_ISSOCK(mode) else None)
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a pipe (FIFO)"
+            if stat.S_ISFIFO(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else None
+        )
         if kind:
             raise refuse("unreadable", f"cannot read file: it is {kind}, not a regular file")
         if stat.S_ISREG(mode) and status.st_size > limit:
@@ -370,8 +401,9 @@ def _too_large(size: int | None, limit: int) -> str:
     return f"the file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB"
 
 
-def check_claims(data: bytes, *, path: str = "claims.yaml",
-                 gazetteer_for: GazetteerFor | None = None) -> tuple[ClaimSet | None, list[Problem]]:
+def check_claims(
+    data: bytes, *, path: str = "claims.yaml", gazetteer_for: GazetteerFor | None = None
+) -> tuple[ClaimSet | None, list[Problem]]:
     """Check the bytes of a claims file; return the claim set (None if any problem) and every problem.
 
     Examples
@@ -442,8 +474,12 @@ class _Checker:
     def run(self, data: bytes) -> ClaimSet | None:
         claims = self.check(data)
         if self.suggestions > MAX_SUGGESTIONS:
-            self.problem(1, "too-many-problems", f"{self.suggestions:,} names not found; "
-                         f"'did you mean' suggestions are given for the first {MAX_SUGGESTIONS} only")
+            self.problem(
+                1,
+                "too-many-problems",
+                f"{self.suggestions:,} names not found; "
+                f"'did you mean' suggestions are given for the first {MAX_SUGGESTIONS} only",
+            )
         return claims
 
     def check(self, data: bytes) -> ClaimSet | None:
@@ -462,9 +498,12 @@ class _Checker:
             self.problem(1, "empty", "the file is empty; a claims file starts with 'version: 1'")
             return None
         if not isinstance(value, dict):
-            self.problem(1, "wrong-type",
-                         f"the file must be a mapping with version, region, sides, sources and "
-                         f"claims, not {_kind(value)}")
+            self.problem(
+                1,
+                "wrong-type",
+                f"the file must be a mapping with version, region, sides, sources and "
+                f"claims, not {_kind(value)}",
+            )
             return None
         self.check_schema(value)
         return self.check_meaning(value, digest)
@@ -487,8 +526,9 @@ class _Checker:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            self.problem(line, "encoding", f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                         "save the file as UTF-8")
+            self.problem(
+                line, "encoding", f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", "save the file as UTF-8"
+            )
             return None
         return text.removeprefix("\ufeff")
 
@@ -504,11 +544,18 @@ class _Checker:
         for error in _VALIDATOR.iter_errors({**value, "claims": []}):
             self.schema_problem(error)
         if not claims:
-            self.problem(self.line("claims"), "empty-value", "claims must not be empty",
-                         "a claims file needs at least one claim")
+            self.problem(
+                self.line("claims"),
+                "empty-value",
+                "claims must not be empty",
+                "a claims file needs at least one claim",
+            )
         if len(claims) > MAX_CLAIMS:
-            self.problem(self.line("claims"), "too-long",
-                         f"claims is too long ({len(claims)} items; at most {MAX_CLAIMS})")
+            self.problem(
+                self.line("claims"),
+                "too-long",
+                f"claims is too long ({len(claims)} items; at most {MAX_CLAIMS})",
+            )
         for i, claim in enumerate(claims):
             try:
                 _claim_is_valid(claim)
@@ -525,8 +572,12 @@ class _Checker:
             allowed = list(error.schema.get("properties", {}))
             for extra in sorted(set(error.instance) - set(allowed)):
                 hint = self.suggest(lambda: _did_you_mean(extra, allowed))
-                self.problem(self.line(*where, extra), "unknown-field",
-                             f"unknown field '{_short(extra)}'{_in(field_name)}", hint)
+                self.problem(
+                    self.line(*where, extra),
+                    "unknown-field",
+                    f"unknown field '{_short(extra)}'{_in(field_name)}",
+                    hint,
+                )
         elif kind == "required":
             # Named from the data, not from the error's English message: jsonschema gives one
             # error per missing field, and each reports them all (the repeats are merged).
@@ -535,30 +586,49 @@ class _Checker:
         elif kind == "type":
             expected = error.validator_value
             expected = " or ".join(expected) if isinstance(expected, list) else expected
-            self.problem(line, "wrong-type", f"{field_name or 'value'} must be "
-                         f"{_article(expected)}, not {_kind(error.instance)}")
+            self.problem(
+                line,
+                "wrong-type",
+                f"{field_name or 'value'} must be {_article(expected)}, not {_kind(error.instance)}",
+            )
         elif kind == "anyOf" and where == ("region",):
             self.problem(line, "missing-field", "region needs a province (admin-1 P-code) or a country")
         elif kind == "anyOf" and where and where[-1] == "districts":
             self.problem(line, "wrong-type", "districts must be 'all' or a list of district names")
         elif kind == "enum":
-            self.problem(line, "bad-value", f"{field_name} must be one of "
-                         f"{', '.join(map(str, error.validator_value))}, not '{_short(error.instance)}'",
-                         self.suggest(lambda: _did_you_mean(str(error.instance),
-                                                            list(map(str, error.validator_value)))))
+            self.problem(
+                line,
+                "bad-value",
+                f"{field_name} must be one of "
+                f"{', '.join(map(str, error.validator_value))}, not '{_short(error.instance)}'",
+                self.suggest(
+                    lambda: _did_you_mean(str(error.instance), list(map(str, error.validator_value)))
+                ),
+            )
         elif kind == "pattern" and where and where[-1] == "color":
             self.problem(line, "bad-color", f"color must be like '#1f77b4', not '{_short(error.instance)}'")
         elif kind == "pattern":
-            self.problem(line, "bad-id", f"id '{_short(error.instance)}' must be lower-case letters, "
-                         "digits, '.', '-' or '_'")
+            self.problem(
+                line,
+                "bad-id",
+                f"id '{_short(error.instance)}' must be lower-case letters, digits, '.', '-' or '_'",
+            )
         elif kind == "propertyNames":
-            self.problem(line, "bad-id", f"id '{_short(error.instance)}'{_in(field_name)} must be "
-                         "lower-case letters, digits, '.', '-' or '_'")
+            self.problem(
+                line,
+                "bad-id",
+                f"id '{_short(error.instance)}'{_in(field_name)} must be "
+                "lower-case letters, digits, '.', '-' or '_'",
+            )
         elif kind in ("maxLength", "maxItems"):
             size = len(error.instance)
-            self.problem(line, "too-long", f"{field_name} is too long ({size} "
-                         f"{'characters' if kind == 'maxLength' else 'items'}; at most "
-                         f"{error.validator_value})")
+            self.problem(
+                line,
+                "too-long",
+                f"{field_name} is too long ({size} "
+                f"{'characters' if kind == 'maxLength' else 'items'}; at most "
+                f"{error.validator_value})",
+            )
         elif kind in ("minLength", "minProperties"):
             self.problem(line, "empty-value", f"{field_name} must not be empty")
         else:
@@ -568,28 +638,43 @@ class _Checker:
     def check_meaning(self, doc: dict, digest: str) -> ClaimSet | None:
         version = doc.get("version")
         if isinstance(version, float) and version.is_integer():  # 2.0 is no format version
-            self.problem(self.line("version"), "bad-version",
-                         f"version must be the whole number {FORMAT_VERSION}, not {_short(version)}")
+            self.problem(
+                self.line("version"),
+                "bad-version",
+                f"version must be the whole number {FORMAT_VERSION}, not {_short(version)}",
+            )
         elif isinstance(version, int) and version != FORMAT_VERSION:
-            self.problem(self.line("version"), "bad-version",
-                         f"format version {version} is not supported; this program reads version "
-                         f"{FORMAT_VERSION}")
+            self.problem(
+                self.line("version"),
+                "bad-version",
+                f"format version {version} is not supported; this program reads version {FORMAT_VERSION}",
+            )
         sides = self.sides(doc.get("sides"))
         sources = self.sources(doc.get("sources"), sides)
         gazetteer = self.gazetteer(doc.get("region"))
         claims = self.claims(doc.get("claims"), sides, sources, gazetteer)
         if self.problems or gazetteer is None:
             return None
-        return ClaimSet(province=gazetteer.province, sides=sides, sources=sources,
-                        claims=tuple(claims), districts=tuple(gazetteer.districts),
-                        path=self.path, digest=digest, region_name=_region_name(doc.get("region")))
+        return ClaimSet(
+            province=gazetteer.province,
+            sides=sides,
+            sources=sources,
+            claims=tuple(claims),
+            districts=tuple(gazetteer.districts),
+            path=self.path,
+            digest=digest,
+            region_name=_region_name(doc.get("region")),
+        )
 
     def sides(self, value) -> dict[str, Side]:
         sides = {}
         for sid, side in (value or {}).items() if isinstance(value, dict) else ():
             if sid in RESERVED_IDS:
-                self.problem(self.line("sides", sid), "reserved-id",
-                             f"'{_short(sid)}' cannot be a side id: it is a reserved word")
+                self.problem(
+                    self.line("sides", sid),
+                    "reserved-id",
+                    f"'{_short(sid)}' cannot be a side id: it is a reserved word",
+                )
             elif isinstance(side, dict) and isinstance(side.get("label"), str):
                 sides[sid] = Side(sid, side["label"], str(side.get("color", "#777777")))
         return sides
@@ -601,20 +686,31 @@ class _Checker:
                 continue
             side = src["side"]
             if side not in sides and side != INDEPENDENT:
-                self.problem(self.line("sources", sid, "side"), "unknown-side",
-                             f"unknown side '{_short(side)}' for source '{_short(sid)}'",
-                             self.suggest(lambda: _did_you_mean(side, [*sides, INDEPENDENT])))
+                self.problem(
+                    self.line("sources", sid, "side"),
+                    "unknown-side",
+                    f"unknown side '{_short(side)}' for source '{_short(sid)}'",
+                    self.suggest(lambda: _did_you_mean(side, [*sides, INDEPENDENT])),
+                )
             url = self.url(src.get("url"), ("sources", sid, "url"))
             kind, leaning = src.get("kind"), src.get("leaning")
-            sources[sid] = Source(sid, str(src.get("name", sid)), side, url,
-                                  kind if isinstance(kind, str) else None,
-                                  leaning if isinstance(leaning, str) else None)
+            sources[sid] = Source(
+                sid,
+                str(src.get("name", sid)),
+                side,
+                url,
+                kind if isinstance(kind, str) else None,
+                leaning if isinstance(leaning, str) else None,
+            )
         return sources
 
     def gazetteer(self, region) -> Gazetteer | None:
         if isinstance(region, dict) and "province" in region and "country" in region:
-            self.problem(self.line("region", "country"), "bad-value",
-                         "region has both a province and a country; give one of them")
+            self.problem(
+                self.line("region", "country"),
+                "bad-value",
+                "region has both a province and a country; give one of them",
+            )
             return None
         key = "province" if isinstance(region, dict) and "province" in region else "country"
         if not isinstance(region, dict) or not isinstance(region.get(key), str):
@@ -631,11 +727,18 @@ class _Checker:
         if not isinstance(value, str):
             return None
         parts = urlsplit(value.strip()) if value.isprintable() else None
-        if not parts or parts.scheme.lower() not in ("http", "https") or not parts.netloc \
-                or any(c.isspace() for c in value.strip()):
-            self.problem(self.line(*where), "bad-url",
-                         f"'{_short(value, 60)}' is not an http(s) link",
-                         "only http:// and https:// addresses are accepted")
+        if (
+            not parts
+            or parts.scheme.lower() not in ("http", "https")
+            or not parts.netloc
+            or any(c.isspace() for c in value.strip())
+        ):
+            self.problem(
+                self.line(*where),
+                "bad-url",
+                f"'{_short(value, 60)}' is not an http(s) link",
+                "only http:// and https:// addresses are accepted",
+            )
             return None
         return value.strip()
 
@@ -651,46 +754,75 @@ class _Checker:
             cid = raw.get("id")
             if isinstance(cid, str):
                 if cid in first_line:
-                    self.problem(self.line(*where, "id"), "duplicate-id",
-                                 f"duplicate id '{_short(cid)}' (first at line {first_line[cid]})")
+                    self.problem(
+                        self.line(*where, "id"),
+                        "duplicate-id",
+                        f"duplicate id '{_short(cid)}' (first at line {first_line[cid]})",
+                    )
                 else:
                     first_line[cid] = self.line(*where, "id")
             when = self.when(raw.get("date"), (*where, "date"))
             source = raw.get("source")
             if isinstance(source, str) and source not in sources:
-                self.problem(self.line(*where, "source"), "unknown-source",
-                             f"unknown source '{_short(source)}'",
-                             self.suggest(lambda: _did_you_mean(source, list(sources))))
+                self.problem(
+                    self.line(*where, "source"),
+                    "unknown-source",
+                    f"unknown source '{_short(source)}'",
+                    self.suggest(lambda: _did_you_mean(source, list(sources))),
+                )
             via = raw.get("via")
             if isinstance(via, str) and via not in sources:
-                self.problem(self.line(*where, "via"), "unknown-source",
-                             f"unknown source '{_short(via)}' in via",
-                             self.suggest(lambda: _did_you_mean(via, list(sources))))
+                self.problem(
+                    self.line(*where, "via"),
+                    "unknown-source",
+                    f"unknown source '{_short(via)}' in via",
+                    self.suggest(lambda: _did_you_mean(via, list(sources))),
+                )
             holder = raw.get("holder")
             if isinstance(holder, str) and holder not in holders:
-                self.problem(self.line(*where, "holder"), "unknown-side",
-                             f"unknown holder '{_short(holder)}': a side id or contested",
-                             self.suggest(lambda: _did_you_mean(holder, holders)))
+                self.problem(
+                    self.line(*where, "holder"),
+                    "unknown-side",
+                    f"unknown holder '{_short(holder)}': a side id or contested",
+                    self.suggest(lambda: _did_you_mean(holder, holders)),
+                )
             url = self.url(raw.get("url"), (*where, "url"))
             archived = self.url(raw.get("archived_url"), (*where, "archived_url"))
-            districts = self.districts(raw, where, gazetteer) if self.within_bound(raw, line, gazetteer) \
-                else None
-            if not all(isinstance(raw.get(k), str) for k in ("id", "source", "holder")) \
-                    or when is None or districts is None:
+            districts = (
+                self.districts(raw, where, gazetteer) if self.within_bound(raw, line, gazetteer) else None
+            )
+            if (
+                not all(isinstance(raw.get(k), str) for k in ("id", "source", "holder"))
+                or when is None
+                or districts is None
+            ):
                 continue
             named = raw.get("districts", "")
             named = ", ".join(map(str, named)) if isinstance(named, list) else str(named or "")
             if isinstance(raw.get("except"), list) and raw["except"]:
                 named += " except " + ", ".join(map(str, raw["except"]))
             places = raw.get("places")
-            out.append(Claim(
-                id=cid, when=when, source=source, holder=holder, districts=districts, order=i,
-                line=line, via=via if isinstance(via, str) else None, url=url, archived_url=archived,
-                quote=raw.get("quote"), note=raw.get("note"), date_note=raw.get("date_note"),
-                confidence=raw.get("confidence"), date_precision=raw.get("date_precision"),
-                places=tuple(map(str, places)) if isinstance(places, list) else (),
-                named=named.strip(),
-            ))
+            out.append(
+                Claim(
+                    id=cid,
+                    when=when,
+                    source=source,
+                    holder=holder,
+                    districts=districts,
+                    order=i,
+                    line=line,
+                    via=via if isinstance(via, str) else None,
+                    url=url,
+                    archived_url=archived,
+                    quote=raw.get("quote"),
+                    note=raw.get("note"),
+                    date_note=raw.get("date_note"),
+                    confidence=raw.get("confidence"),
+                    date_precision=raw.get("date_precision"),
+                    places=tuple(map(str, places)) if isinstance(places, list) else (),
+                    named=named.strip(),
+                )
+            )
         return out
 
     def within_bound(self, raw: dict, line: int, gazetteer: Gazetteer | None) -> bool:
@@ -702,15 +834,18 @@ class _Checker:
         if gazetteer is None or self.covered > MAX_CLAIM_DISTRICTS:
             return self.covered <= MAX_CLAIM_DISTRICTS
         named, places = raw.get("districts"), raw.get("places")
-        self.covered += (len(gazetteer.districts) if named == "all"
-                         else len(named) if isinstance(named, list) else 0) \
-            + (len(places) if isinstance(places, list) else 0)
+        self.covered += (
+            len(gazetteer.districts) if named == "all" else len(named) if isinstance(named, list) else 0
+        ) + (len(places) if isinstance(places, list) else 0)
         if self.covered > MAX_CLAIM_DISTRICTS:
-            self.problem(line, "too-many-districts",
-                         f"the claims cover more than {MAX_CLAIM_DISTRICTS:,} districts in all, "
-                         f"counted claim by claim; this claim passes the limit",
-                         "split the file, or name fewer districts per claim ('all' counts "
-                         f"all {len(gazetteer.districts)} districts of {gazetteer.province})")
+            self.problem(
+                line,
+                "too-many-districts",
+                f"the claims cover more than {MAX_CLAIM_DISTRICTS:,} districts in all, "
+                f"counted claim by claim; this claim passes the limit",
+                "split the file, or name fewer districts per claim ('all' counts "
+                f"all {len(gazetteer.districts)} districts of {gazetteer.province})",
+            )
             return False
         return True
 
@@ -721,8 +856,12 @@ class _Checker:
         line = self.line(*where)
         match = _DATE.fullmatch(text)
         if not match:
-            self.problem(line, "bad-date", f"date '{_short(text, 40)}' is not an ISO date",
-                         "write it as 2021-09-05, or 2021-09-05T14:00 with a time")
+            self.problem(
+                line,
+                "bad-date",
+                f"date '{_short(text, 40)}' is not an ISO date",
+                "write it as 2021-09-05, or 2021-09-05T14:00 with a time",
+            )
             return None
         try:
             when = dt.datetime(*(int(g) for g in match.groups() if g is not None))
@@ -742,12 +881,19 @@ class _Checker:
         excepted = raw.get("except")
         places = raw.get("places")
         if named is None and not places:
-            self.problem(self.line(*where), "missing-field", "missing field 'districts'",
-                         "name the districts, 'all', or places")
+            self.problem(
+                self.line(*where),
+                "missing-field",
+                "missing field 'districts'",
+                "name the districts, 'all', or places",
+            )
             return None
         if excepted is not None and named != "all":
-            self.problem(self.line(*where, "except"), "except-without-all",
-                         "'except' is only allowed with 'districts: all'")
+            self.problem(
+                self.line(*where, "except"),
+                "except-without-all",
+                "'except' is only allowed with 'districts: all'",
+            )
         if gazetteer is None:
             return None
         chosen: list[str] = []
@@ -767,10 +913,13 @@ class _Checker:
         for j, name in enumerate(places if isinstance(places, list) else ()):
             place = gazetteer.place(name) if isinstance(name, str) else None
             if place is None:
-                self.problem(self.line(*where, "places", j), "unknown-place",
-                             f"unknown place '{_short(str(name))}' in {gazetteer.province} "
-                             "(places are listed in geodata/places.yaml)",
-                             self.suggest(lambda: _hint(gazetteer.suggest_place(str(name)))))
+                self.problem(
+                    self.line(*where, "places", j),
+                    "unknown-place",
+                    f"unknown place '{_short(str(name))}' in {gazetteer.province} "
+                    "(places are listed in geodata/places.yaml)",
+                    self.suggest(lambda: _hint(gazetteer.suggest_place(str(name)))),
+                )
                 ok = False
             elif place.district not in chosen:
                 chosen.append(place.district)
@@ -786,21 +935,29 @@ class _Checker:
         pcode = gazetteer.find(name) if isinstance(name, str) else None
         several = gazetteer.matches(name) if isinstance(name, str) else []
         if pcode is None and len(several) > 1:
-            self.problem(self.line(*where), "ambiguous-district",
-                         f"'{_short(name)}' names {len(several)} districts in {gazetteer.province}: "
-                         + ", ".join(f"{p} ({gazetteer.label(p)})" for p in several[:6]),
-                         "use the P-code")
+            self.problem(
+                self.line(*where),
+                "ambiguous-district",
+                f"'{_short(name)}' names {len(several)} districts in {gazetteer.province}: "
+                + ", ".join(f"{p} ({gazetteer.label(p)})" for p in several[:6]),
+                "use the P-code",
+            )
         elif pcode is None:
-            self.problem(self.line(*where), "unknown-district",
-                         f"unknown district '{_short(str(name))}' in {gazetteer.province}",
-                         self.suggest(lambda: _hint(gazetteer.suggest(str(name)))))
+            self.problem(
+                self.line(*where),
+                "unknown-district",
+                f"unknown district '{_short(str(name))}' in {gazetteer.province}",
+                self.suggest(lambda: _hint(gazetteer.suggest(str(name)))),
+            )
         return pcode
 
 
 def _wide_encoding(data: bytes) -> str | None:
     """``UTF-16`` or ``UTF-32`` if the bytes look like text in that encoding (by BOM or NULs)."""
-    for name, boms in (("UTF-32", (b"\xff\xfe\0\0", b"\0\0\xfe\xff")),
-                       ("UTF-16", (b"\xff\xfe", b"\xfe\xff"))):
+    for name, boms in (
+        ("UTF-32", (b"\xff\xfe\0\0", b"\0\0\xfe\xff")),
+        ("UTF-16", (b"\xff\xfe", b"\xfe\xff")),
+    ):
         if data.startswith(boms):
             return name
     head = data[:4096]
@@ -811,8 +968,9 @@ def _wide_encoding(data: bytes) -> str | None:
                     text = head[: len(head) // width * width].decode(f"{name.lower()}-{order}")
                 except UnicodeDecodeError:
                     continue
-                if "\0" not in text and sum(c.isprintable() or c in "\r\n\t" for c in text) \
-                        >= 0.95 * len(text):
+                if "\0" not in text and sum(c.isprintable() or c in "\r\n\t" for c in text) >= 0.95 * len(
+                    text
+                ):
                     return name
     return None
 
@@ -832,16 +990,29 @@ def _in(field_name: str) -> str:
 
 
 def _kind(value) -> str:
-    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"),
-                       (int, "a number"), (float, "a number"), (type(None), "empty")):
+    for kind, name in (
+        (bool, "true/false"),
+        (dict, "a mapping"),
+        (list, "a list"),
+        (str, "text"),
+        (int, "a number"),
+        (float, "a number"),
+        (type(None), "empty"),
+    ):
         if isinstance(value, kind):
             return name
     return type(value).__name__
 
 
 def _article(expected: str) -> str:
-    return {"string": "text", "object": "a mapping", "array": "a list", "integer": "a whole number",
-            "number": "a number", "boolean": "true or false"}.get(expected, expected)
+    return {
+        "string": "text",
+        "object": "a mapping",
+        "array": "a list",
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+    }.get(expected, expected)
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str | None:

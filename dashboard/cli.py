@@ -45,7 +45,8 @@ def _date(text: str) -> dt.datetime | dt.date:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{printable(text[:40])}' is not a date: write {DATE_FORMS} "
-            "(e.g. 2021-09-05 or 2021-09-05T14:00)") from None
+            "(e.g. 2021-09-05 or 2021-09-05T14:00)"
+        ) from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -54,8 +55,9 @@ def parser() -> argparse.ArgumentParser:
 
     def common(p, positional=False):
         if positional:
-            p.add_argument("claims", nargs="*", type=Path,
-                           help="claims files (default: claims.yaml); each is checked")
+            p.add_argument(
+                "claims", nargs="*", type=Path, help="claims files (default: claims.yaml); each is checked"
+            )
         else:
             p.add_argument("--claims", type=Path, help="claims file (default: claims.yaml)")
 
@@ -66,17 +68,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--date", required=True, type=_date, help=f"{DATE_FORMS}, e.g. 2021-09-05")
     p.add_argument("--view", required=True, help="a side id, independent or combined")
     p.add_argument("--format", choices=FORMATS["snapshot"], default="csv")
-    p.add_argument("--full-resolution", action="store_true",
-                   help="geojson: unsimplified borders, read from the original COD-AB zips")
-    p.add_argument("--geodata", metavar="DIR",
-                   help=f"folder holding the original zips for --full-resolution "
-                        f"(default: ${boundaries.ENV_VAR}, else ../shared/geodata)")
+    p.add_argument(
+        "--full-resolution",
+        action="store_true",
+        help="geojson: unsimplified borders, read from the original COD-AB zips",
+    )
+    p.add_argument(
+        "--geodata",
+        metavar="DIR",
+        help=f"folder holding the original zips for --full-resolution "
+        f"(default: ${boundaries.ENV_VAR}, else ../shared/geodata)",
+    )
     p.add_argument("-o", "--output", help="write here instead of standard output")
     p = commands.add_parser("timeline", help="districts per holder on each date something changes")
     common(p)
     p.add_argument("--view", required=True, help="a side id, independent or combined")
-    p.add_argument("--districts", action="store_true",
-                   help="each district's holder (one column per district) instead of counts")
+    p.add_argument(
+        "--districts",
+        action="store_true",
+        help="each district's holder (one column per district) instead of counts",
+    )
     p.add_argument("--format", choices=FORMATS["timeline"], default="csv")
     p.add_argument("-o", "--output", help="write here instead of standard output")
     p = commands.add_parser("render", help="a standalone HTML map of a snapshot (works offline)")
@@ -84,26 +95,45 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--date", required=True, type=_date, help=f"{DATE_FORMS}, e.g. 2021-09-05")
     p.add_argument("--view", required=True)
     p.add_argument("--basemap", choices=["none", "osm", "topo"], default="none")
-    p.add_argument("--format", choices=["html", "png", "svg"], default="html",
-                   help="html: the interactive map; png/svg: a static figure to publish")
+    p.add_argument(
+        "--format",
+        choices=["html", "png", "svg"],
+        default="html",
+        help="html: the interactive map; png/svg: a static figure to publish",
+    )
     p.add_argument("--width", type=int, default=1600, help="png/svg: width in pixels (200-10000)")
     p.add_argument("-o", "--output", required=True, help="the file to write")
     p = commands.add_parser("diff", help="what an edit changes: claims, and holders per view")
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                   help="OLD.yaml NEW.yaml, or with --git the claims file (default: claims.yaml)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="OLD.yaml NEW.yaml, or with --git the claims file (default: claims.yaml)",
+    )
     p.add_argument("--git", metavar="REV", help="compare the file as it was at git revision REV")
     p.add_argument("--view", action="append", help="only this view (repeatable); default: all")
     p.add_argument("--format", choices=["text", "markdown"], default="text")
     p.add_argument("-o", "--output", help="write here instead of standard output")
     p = commands.add_parser("schema", help="the claims format as JSON Schema (claims.schema.json)")
     p.add_argument("-o", "--output", help="write here instead of standard output")
-    p = commands.add_parser("publish", help="a static site of the map (every view and day) for any "
-                                            "static host; works from file:// and in an <iframe>")
+    p = commands.add_parser(
+        "publish",
+        help="a static site of the map (every view and day) for any "
+        "static host; works from file:// and in an <iframe>",
+    )
     common(p)
-    p.add_argument("--region", help="the region's name in the title (default: region.name of the "
-                                    "claims file, else the boundary data's)")
-    p.add_argument("--basemap", choices=["none", "osm", "topo"], default="none",
-                   help="background tiles fetched by readers' browsers (default: none, offline)")
+    p.add_argument(
+        "--region",
+        help="the region's name in the title (default: region.name of the "
+        "claims file, else the boundary data's)",
+    )
+    p.add_argument(
+        "--basemap",
+        choices=["none", "osm", "topo"],
+        default="none",
+        help="background tiles fetched by readers' browsers (default: none, offline)",
+    )
     p.add_argument("-o", "--output", type=Path, required=True, help="the folder to write")
     return top
 
@@ -152,14 +182,17 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "publish":
         return _publish(args, claims)
     if args.view not in claims.views:
-        print(printable(f"error: unknown view '{args.view[:100]}'; choose one of {', '.join(claims.views)}"),
-              file=sys.stderr)
+        print(
+            printable(f"error: unknown view '{args.view[:100]}'; choose one of {', '.join(claims.views)}"),
+            file=sys.stderr,
+        )
         return 2
     if args.command == "timeline":
         if args.districts:
             frame = district_timeline(claims, view=args.view)
-            text = (export.district_timeline_csv if args.format == "csv"
-                    else export.district_timeline_json)(frame, claims)
+            text = (export.district_timeline_csv if args.format == "csv" else export.district_timeline_json)(
+                frame, claims
+            )
         else:
             frame = timeline(claims, view=args.view)
             text = export.timeline_csv(frame) if args.format == "csv" else export.timeline_json(frame)
@@ -172,8 +205,9 @@ def _main(argv: list[str] | None) -> int:
     full = args.command == "snapshot" and args.full_resolution
     try:
         # The committed web copy, unless full resolution is asked for: then the original zips.
-        districts = boundaries.load_region(claims.province, full_resolution=full,
-                                           path=getattr(args, "geodata", None))
+        districts = boundaries.load_region(
+            claims.province, full_resolution=full, path=getattr(args, "geodata", None)
+        )
         if not full:
             districts = boundaries.for_web(districts)
     except boundaries.BoundaryError as exc:
@@ -183,19 +217,31 @@ def _main(argv: list[str] | None) -> int:
         return _emit(export.snapshot_geojson(snapshot, districts, claims), args.output)
     if args.format in ("png", "svg"):
         return _figure(args, snapshot, districts, claims)
-    html = publish.standalone_html(claims, districts, view=args.view, date=args.date,
-                                   basemap=args.basemap, places=_places(districts, claims.province))
+    html = publish.standalone_html(
+        claims,
+        districts,
+        view=args.view,
+        date=args.date,
+        basemap=args.basemap,
+        places=_places(districts, claims.province),
+    )
     if _emit(html, args.output):
         return 1
-    print(printable(f"wrote {args.output} ({len(html.encode()) // 1024} KB): {args.view} view on "
-                    f"{args.date}"), file=sys.stderr)
+    print(
+        printable(f"wrote {args.output} ({len(html.encode()) // 1024} KB): {args.view} view on {args.date}"),
+        file=sys.stderr,
+    )
     return 0
 
 
 def _places(districts, province: str) -> list:
     """The gazetteer's places of the region (those with a sourced point become markers)."""
-    return read_gazetteer(districts, str(districts["province"].iloc[0]) if len(districts)
-                          and province.upper() not in COUNTRIES else province.upper()).places
+    return read_gazetteer(
+        districts,
+        str(districts["province"].iloc[0])
+        if len(districts) and province.upper() not in COUNTRIES
+        else province.upper(),
+    ).places
 
 
 def _publish(args, claims) -> int:
@@ -205,16 +251,26 @@ def _publish(args, claims) -> int:
         print(printable(f"error: {exc}"), file=sys.stderr)
         return 1
     try:
-        written = publish.publish(claims, districts, args.output,
-                                  region=args.region, basemap=args.basemap,
-                                  places=_places(districts, claims.province))
+        written = publish.publish(
+            claims,
+            districts,
+            args.output,
+            region=args.region,
+            basemap=args.basemap,
+            places=_places(districts, claims.province),
+        )
     except OSError as exc:
         print(printable(f"error: cannot write {args.output}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
     size = sum(p.stat().st_size for p in written)
-    print(printable(f"wrote {args.output}/ ({len(written)} files, {size // 1024} KB): open "
-                    f"{args.output / 'index.html'} in a browser, or serve the folder from any "
-                    "static host"), file=sys.stderr)
+    print(
+        printable(
+            f"wrote {args.output}/ ({len(written)} files, {size // 1024} KB): open "
+            f"{args.output / 'index.html'} in a browser, or serve the folder from any "
+            "static host"
+        ),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -227,8 +283,10 @@ def _figure(args, snapshot, districts, claims) -> int:
     data = snapshot_figure(snapshot, districts, claims, fmt=args.format, width_px=args.width)
     if _write(args.output, data):
         return 1
-    print(printable(f"wrote {args.output} ({len(data) // 1024} KB): {args.view} view on {args.date}"),
-          file=sys.stderr)
+    print(
+        printable(f"wrote {args.output} ({len(data) // 1024} KB): {args.view} view on {args.date}"),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -330,8 +388,11 @@ def _diff(args, gazetteer_for) -> int:
     views = args.view or None
     unknown = [v for v in views or () if v not in {*old.views, *new.views}]
     if unknown:
-        print(f"error: unknown view '{diff.plain(unknown[0])}'; choose one of "
-              f"{', '.join(dict.fromkeys([*old.views, *new.views]))}", file=sys.stderr)
+        print(
+            f"error: unknown view '{diff.plain(unknown[0])}'; choose one of "
+            f"{', '.join(dict.fromkeys([*old.views, *new.views]))}",
+            file=sys.stderr,
+        )
         return 2
     result = diff.compare(old, new, views=views)
     render = diff.to_markdown if args.format == "markdown" else diff.to_text

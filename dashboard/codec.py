@@ -16,6 +16,7 @@ from .shapes import SCALE  # coordinates travel as integers of 1 / SCALE degree:
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _DIGIT = {ch: i for i, ch in enumerate(ALPHABET)}
 
+
 def varints(values) -> str:
     """Integers as text: zigzag, then five bits per character, low bits first.
 
@@ -69,7 +70,7 @@ def rings(geometry) -> tuple[str, list[list[str]]]:
         return "P", []
     kind = "M" if geometry.geom_type == "MultiPolygon" else "P"
     polygons = []
-    for polygon in (geometry.geoms if kind == "M" else [geometry]):
+    for polygon in geometry.geoms if kind == "M" else [geometry]:
         rings = []
         for ring in (polygon.exterior, *polygon.interiors):
             xy = np.rint(np.asarray(ring.coords)[:-1, :2] * SCALE).astype(np.int64)

@@ -61,10 +61,19 @@ class Snapshot:
     def to_frame(self) -> pd.DataFrame:
         """One row per district: pcode, district, holder, since, claim_ids (';'-joined), district_da."""
         return pd.DataFrame(
-            [{"pcode": s.pcode, "district": s.district, "holder": s.holder,
-              "since": s.since.isoformat() if s.since else "", "claim_ids": ";".join(s.claim_ids),
-              "district_da": s.district_da} for s in self.states],
-            columns=["pcode", "district", "holder", "since", "claim_ids", "district_da"])
+            [
+                {
+                    "pcode": s.pcode,
+                    "district": s.district,
+                    "holder": s.holder,
+                    "since": s.since.isoformat() if s.since else "",
+                    "claim_ids": ";".join(s.claim_ids),
+                    "district_da": s.district_da,
+                }
+                for s in self.states
+            ],
+            columns=["pcode", "district", "holder", "since", "claim_ids", "district_da"],
+        )
 
 
 def resolve(claims: ClaimSet, *, view: str, on) -> Snapshot:
@@ -147,8 +156,9 @@ def ledger(claims: ClaimSet) -> Ledger:
 def _seconds(value) -> int:
     """Seconds since the epoch; a date means its last second."""
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value) if "T" in value or " " in value \
-            else dt.date.fromisoformat(value)
+        value = (
+            dt.datetime.fromisoformat(value) if "T" in value or " " in value else dt.date.fromisoformat(value)
+        )
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time(23, 59, 59))
     return int(np.datetime64(value, "s").astype(np.int64))
@@ -208,8 +218,9 @@ class Ledger:
         named = list(map(attrgetter("districts"), cs))
         counts = np.fromiter(map(len, named), np.int64, n)
         claim_idx = np.repeat(np.arange(n, dtype=np.int64), counts)
-        district = np.fromiter(map(index.__getitem__, chain.from_iterable(named)), np.int32,
-                               int(counts.sum()))
+        district = np.fromiter(
+            map(index.__getitem__, chain.from_iterable(named)), np.int32, int(counts.sum())
+        )
         whens = list(map(attrgetter("when"), cs))
         seconds = {when: _seconds(when) for when in set(whens)}  # few distinct moments
         self.claim_seconds = np.fromiter(map(seconds.__getitem__, whens), np.int64, n)
@@ -228,8 +239,9 @@ class Ledger:
         self.views: dict[str, _View] = {}
         for k, v in enumerate(self.voices):
             m = voice == k
-            self.views[v] = _View(district[m], t[m], holder[m], claim_idx[m], len(self.pcodes),
-                                  presorted=True)
+            self.views[v] = _View(
+                district[m], t[m], holder[m], claim_idx[m], len(self.pcodes), presorted=True
+            )
         self.views[COMBINED] = self._combined(district, t, holder, voice, claim_idx)
 
     def _combined(self, district, t, holder, voice, claim_idx) -> _View:
@@ -288,8 +300,16 @@ class Ledger:
             if not ok:
                 states.append(DistrictState(d.pcode, d.name, d.name_da, UNKNOWN, None, ()))
                 continue
-            states.append(DistrictState(d.pcode, d.name, d.name_da, self.holders[h],
-                                        cs[row[-1]].date, tuple(cs[r].id for r in row)))
+            states.append(
+                DistrictState(
+                    d.pcode,
+                    d.name,
+                    d.name_da,
+                    self.holders[h],
+                    cs[row[-1]].date,
+                    tuple(cs[r].id for r in row),
+                )
+            )
         return Snapshot(view, as_moment(on), tuple(states))
 
     def holder_codes(self, view: str, on) -> np.ndarray:
@@ -319,8 +339,9 @@ class Ledger:
         counts = delta.cumsum(axis=0)
         counts[:, self.unknown] += len(self.pcodes)
         # A day whose changes cancel out (taken and retaken the same day) is no change date.
-        previous = np.vstack([np.eye(1, len(self.holders), self.unknown, dtype=np.int64)
-                              * len(self.pcodes), counts[:-1]])
+        previous = np.vstack(
+            [np.eye(1, len(self.holders), self.unknown, dtype=np.int64) * len(self.pcodes), counts[:-1]]
+        )
         keep = (counts != previous).any(axis=1)
         frame = pd.DataFrame(counts[keep], columns=self.holders)
         frame.insert(0, "date", [EPOCH + dt.timedelta(days=int(d)) for d in days[keep]])
@@ -359,8 +380,11 @@ class Ledger:
             else:
                 rows.append([day, *state])
         # A day whose changes cancel out (taken and retaken) is no change date.
-        kept = [row for i, row in enumerate(rows)
-                if row[1:] != (rows[i - 1][1:] if i else [self.holders[self.unknown]] * len(state))]
+        kept = [
+            row
+            for i, row in enumerate(rows)
+            if row[1:] != (rows[i - 1][1:] if i else [self.holders[self.unknown]] * len(state))
+        ]
         return pd.DataFrame(kept, columns=["date", *self.pcodes])
 
     def _claim_days(self, view: str | None) -> np.ndarray:
@@ -376,8 +400,9 @@ class Ledger:
         """The dates on which claims were made (in one view, or in all)."""
         key = None if view == COMBINED else view
         if key not in self._claim_dates:
-            self._claim_dates[key] = [EPOCH + dt.timedelta(days=int(d))
-                                      for d in np.unique(self._claim_days(key))]
+            self._claim_dates[key] = [
+                EPOCH + dt.timedelta(days=int(d)) for d in np.unique(self._claim_days(key))
+            ]
         return list(self._claim_dates[key])
 
     def claims_on(self, view: str, day: dt.date) -> list:

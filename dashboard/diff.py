@@ -79,8 +79,7 @@ class ClaimsDiff:
     region: tuple[str, str] | None = None  # (old province, new province) if it changed
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.changed or self.entries or self.holders
-                    or self.region)
+        return bool(self.added or self.removed or self.changed or self.entries or self.holders or self.region)
 
     def views(self) -> list[str]:
         """The views with holder changes, in the order they were compared."""
@@ -164,8 +163,9 @@ def _entries(kind: str, old: dict, new: dict) -> list[EntryChange]:
     out += [EntryChange(kind, key, "removed") for key in old if key not in new]
     for key in new:
         if key in old and old[key] != new[key]:
-            which = tuple(f.name for f in fields(new[key])
-                          if getattr(old[key], f.name) != getattr(new[key], f.name))
+            which = tuple(
+                f.name for f in fields(new[key]) if getattr(old[key], f.name) != getattr(new[key], f.name)
+            )
             out.append(EntryChange(kind, key, "changed", which))
     return out
 
@@ -205,14 +205,17 @@ def _holder_changes(old: ClaimSet, new: ClaimSet, view: str) -> list[HolderChang
     def rests(which: int, day: dt.date) -> dict[str, tuple[str, ...]]:
         claims = (old, new)[which]
         if (which, day) not in snapshots:
-            snapshots[which, day] = ({s.pcode: s.claim_ids for s in resolve(claims, view=view, on=day).states}
-                                     if view in claims.views else {})
+            snapshots[which, day] = (
+                {s.pcode: s.claim_ids for s in resolve(claims, view=view, on=day).states}
+                if view in claims.views
+                else {}
+            )
         return snapshots[which, day]
 
     out: list[HolderChange] = []
     for pcode in pcodes:
         run: dict | None = None
-        for i, day in enumerate(days):
+        for day in days:
             if not differs.at[day, pcode]:
                 if run:
                     out.append(_change(run, view, pcode, names[pcode], day))
@@ -234,11 +237,13 @@ def _holder_changes(old: ClaimSet, new: ClaimSet, view: str) -> list[HolderChang
 
 def _change(run: dict, view: str, pcode: str, name: str, next_day: dt.date | None) -> HolderChange:
     end = next_day - dt.timedelta(days=1) if next_day else None
-    return HolderChange(view, pcode, name, run["start"], end, *run["key"],
-                        tuple(run["old"]), tuple(run["new"]))
+    return HolderChange(
+        view, pcode, name, run["start"], end, *run["key"], tuple(run["old"]), tuple(run["new"])
+    )
 
 
 # -- formatting ---------------------------------------------------------------------------------
+
 
 def plain(text) -> str:
     """Text for a terminal: control, line-breaking and bidirectional characters escaped
@@ -277,9 +282,11 @@ def _claim_line(claim: Claim) -> str:
 
 
 def _counts(diff: ClaimsDiff) -> str:
-    return (f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed; "
-            f"{len(diff.holders)} district range{'s' if len(diff.holders) != 1 else ''} "
-            f"with another holder")
+    return (
+        f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed; "
+        f"{len(diff.holders)} district range{'s' if len(diff.holders) != 1 else ''} "
+        f"with another holder"
+    )
 
 
 def to_text(diff: ClaimsDiff, *, old_name: str = "old", new_name: str = "new") -> str:
@@ -309,18 +316,21 @@ def to_text(diff: ClaimsDiff, *, old_name: str = "old", new_name: str = "new") -
         lines += [f"  ~ {plain(c.id)}: {', '.join(c.fields)}" for c in diff.changed]
     if diff.entries:
         lines.append("sides and sources:")
-        lines += [f"  {e.kind} {plain(e.id)} {e.change}" + (f": {', '.join(e.fields)}" if e.fields else "")
-                  for e in diff.entries]
+        lines += [
+            f"  {e.kind} {plain(e.id)} {e.change}" + (f": {', '.join(e.fields)}" if e.fields else "")
+            for e in diff.entries
+        ]
     for view in diff.views():
         lines.append(f"holders that change, view {plain(view)}:")
         for h in (h for h in diff.holders if h.view == view):
             start, end = _span(h)
-            span = (f"{start} onwards" if h.end is None else start if h.end == h.start
-                    else f"{start} to {end}")
-            lines.append(f"  {plain(h.district)} ({plain(h.pcode)})  {span}  "
-                         f"{plain(h.old_holder)} -> {plain(h.new_holder)}  "
-                         f"(old: {plain(', '.join(h.old_claims) or 'no claim')}; "
-                         f"new: {plain(', '.join(h.new_claims) or 'no claim')})")
+            span = f"{start} onwards" if h.end is None else start if h.end == h.start else f"{start} to {end}"
+            lines.append(
+                f"  {plain(h.district)} ({plain(h.pcode)})  {span}  "
+                f"{plain(h.old_holder)} -> {plain(h.new_holder)}  "
+                f"(old: {plain(', '.join(h.old_claims) or 'no claim')}; "
+                f"new: {plain(', '.join(h.new_claims) or 'no claim')})"
+            )
     if not diff:
         lines.append("no differences")
     return "\n".join(lines) + "\n"
@@ -367,17 +377,29 @@ def to_markdown(diff: ClaimsDiff, *, old_name: str = "old", new_name: str = "new
         lines.append("")
     if diff.entries:
         lines += ["**Sides and sources**", ""]
-        lines += [f"- {e.kind} {md(e.id)} {e.change}" + (f": {md(', '.join(e.fields))}" if e.fields else "")
-                  for e in diff.entries]
+        lines += [
+            f"- {e.kind} {md(e.id)} {e.change}" + (f": {md(', '.join(e.fields))}" if e.fields else "")
+            for e in diff.entries
+        ]
         lines.append("")
     for view in diff.views():
-        lines += [f"**View {md(view)}**: holders that change", "",
-                  "| district | from | to | old holder | new holder | old claims | new claims |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            f"**View {md(view)}**: holders that change",
+            "",
+            "| district | from | to | old holder | new holder | old claims | new claims |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for h in (h for h in diff.holders if h.view == view):
             start, end = _span(h)
-            cells = [f"{h.district} ({h.pcode})", start, end, h.old_holder, h.new_holder,
-                     ", ".join(h.old_claims) or "no claim", ", ".join(h.new_claims) or "no claim"]
+            cells = [
+                f"{h.district} ({h.pcode})",
+                start,
+                end,
+                h.old_holder,
+                h.new_holder,
+                ", ".join(h.old_claims) or "no claim",
+                ", ".join(h.new_claims) or "no claim",
+            ]
             lines.append("| " + " | ".join(md(c) for c in cells) + " |")
         lines.append("")
     if not diff:

@@ -56,8 +56,10 @@ def css_background(holder: str, side_colors: dict[str, str]) -> str:
     """
     if holder == DISPUTED:  # a cross: both diagonals over the background
         back, stripe, _ = HATCHES[holder]
-        return (f"repeating-linear-gradient(45deg, {stripe} 0 1px, transparent 1px 5.6px), "
-                f"repeating-linear-gradient(-45deg, {stripe} 0 1px, {back} 1px 5.6px)")
+        return (
+            f"repeating-linear-gradient(45deg, {stripe} 0 1px, transparent 1px 5.6px), "
+            f"repeating-linear-gradient(-45deg, {stripe} 0 1px, {back} 1px 5.6px)"
+        )
     if holder in HATCHES:
         back, stripe, angle = HATCHES[holder]
         return f"repeating-linear-gradient({angle}deg, {stripe} 0 2px, {back} 2px 5.6px)"
@@ -78,8 +80,11 @@ def vega_stripes(holder: str, count: int = 160) -> dict:
     stops = []
     for i in range(count):
         start, mid, end = i / count, (i + 0.35) / count, (i + 1) / count
-        stops += [{"offset": start, "color": stripe}, {"offset": mid, "color": stripe},
-                  {"offset": mid, "color": "rgba(255,255,255,0)"},
-                  {"offset": end, "color": "rgba(255,255,255,0)"}]
+        stops += [
+            {"offset": start, "color": stripe},
+            {"offset": mid, "color": stripe},
+            {"offset": mid, "color": "rgba(255,255,255,0)"},
+            {"offset": end, "color": "rgba(255,255,255,0)"},
+        ]
     x1, x2 = (0, 1) if angle > 0 else (1, 0)
     return {"gradient": "linear", "x1": x1, "y1": 0, "x2": x2, "y2": 1, "stops": stops}

@@ -62,7 +62,8 @@ def snapshot_frame(snapshot: Snapshot, claims: ClaimSet) -> pd.DataFrame:
     frame = snapshot.to_frame()
     frame["sources"] = [
         "; ".join(claims.sources[claims.claim(cid).source].name for cid in s.claim_ids)
-        for s in snapshot.states]
+        for s in snapshot.states
+    ]
     return frame[SNAPSHOT_COLUMNS]
 
 
@@ -74,34 +75,62 @@ def snapshot_csv(snapshot: Snapshot, claims: ClaimSet) -> str:
 def _claim_record(claims: ClaimSet, claim_id: str) -> dict:
     c = claims.claim(claim_id)
     source = claims.sources[c.source]
-    return {"id": c.id, "date": c.when.isoformat(timespec="minutes"), "source": source.name,
-            "side": source.side, "via": claims.sources[c.via].name if c.via else None,
-            "holder": c.holder, "url": c.url, "quote": c.quote, "confidence": c.confidence}
+    return {
+        "id": c.id,
+        "date": c.when.isoformat(timespec="minutes"),
+        "source": source.name,
+        "side": source.side,
+        "via": claims.sources[c.via].name if c.via else None,
+        "holder": c.holder,
+        "url": c.url,
+        "quote": c.quote,
+        "confidence": c.confidence,
+    }
 
 
 def snapshot_records(snapshot: Snapshot, claims: ClaimSet) -> list[dict]:
-    return [{**row, "claim_ids": row["claim_ids"].split(";") if row["claim_ids"] else [],
-             "claims": [_claim_record(claims, cid) for cid in s.claim_ids]}
-            for row, s in zip(snapshot_frame(snapshot, claims).to_dict("records"), snapshot.states)]
+    return [
+        {
+            **row,
+            "claim_ids": row["claim_ids"].split(";") if row["claim_ids"] else [],
+            "claims": [_claim_record(claims, cid) for cid in s.claim_ids],
+        }
+        for row, s in zip(snapshot_frame(snapshot, claims).to_dict("records"), snapshot.states)
+    ]
 
 
 def snapshot_json(snapshot: Snapshot, claims: ClaimSet) -> str:
     """JSON: the view, the moment, and each district with the claims it rests on."""
-    return json.dumps({"province": claims.province, "view": snapshot.view,
-                       "on": snapshot.on.isoformat(timespec="minutes"),
-                       "districts": snapshot_records(snapshot, claims)},
-                      ensure_ascii=False, indent=1)
+    return json.dumps(
+        {
+            "province": claims.province,
+            "view": snapshot.view,
+            "on": snapshot.on.isoformat(timespec="minutes"),
+            "districts": snapshot_records(snapshot, claims),
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
 def snapshot_geojson(snapshot: Snapshot, districts, claims: ClaimSet) -> str:
     """GeoJSON FeatureCollection of the districts with the snapshot's fields as properties."""
     records = {r["pcode"]: r for r in snapshot_records(snapshot, claims)}
-    features = [{"type": "Feature", "geometry": row.geometry.__geo_interface__,
-                 "properties": records[row.pcode]} for row in districts.itertuples()
-                if row.pcode in records]
-    return json.dumps({"type": "FeatureCollection", "view": snapshot.view,
-                       "on": snapshot.on.isoformat(timespec="minutes"),
-                       "attribution": ATTRIBUTION, "features": features}, ensure_ascii=False)
+    features = [
+        {"type": "Feature", "geometry": row.geometry.__geo_interface__, "properties": records[row.pcode]}
+        for row in districts.itertuples()
+        if row.pcode in records
+    ]
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "view": snapshot.view,
+            "on": snapshot.on.isoformat(timespec="minutes"),
+            "attribution": ATTRIBUTION,
+            "features": features,
+        },
+        ensure_ascii=False,
+    )
 
 
 def timeline_csv(frame: pd.DataFrame) -> str:
@@ -117,14 +146,14 @@ def district_timeline_csv(frame: pd.DataFrame, claims: ClaimSet) -> str:
     """One column per district, headed by its English name (with its P-code where names repeat)."""
     names = {d.pcode: d.name for d in claims.districts}
     repeated = {n for n, times in Counter(names.values()).items() if times > 1}
-    return csv_text(frame.rename(columns={p: f"{n} ({p})" if n in repeated else n
-                                          for p, n in names.items()}))
+    return csv_text(frame.rename(columns={p: f"{n} ({p})" if n in repeated else n for p, n in names.items()}))
 
 
 def district_timeline_json(frame: pd.DataFrame, claims: ClaimSet) -> str:
     rows = [{"date": r.pop("date").isoformat(), "holders": r} for r in frame.to_dict("records")]
-    return json.dumps({"districts": {d.pcode: d.name for d in claims.districts}, "rows": rows},
-                      indent=1, ensure_ascii=False)
+    return json.dumps(
+        {"districts": {d.pcode: d.name for d in claims.districts}, "rows": rows}, indent=1, ensure_ascii=False
+    )
 
 
 def map_html(snapshot: Snapshot, districts, claims: ClaimSet, *, basemap: str = "none") -> str:
@@ -132,5 +161,4 @@ def map_html(snapshot: Snapshot, districts, claims: ClaimSet, *, basemap: str = 
     snapshot's view and date (every other view and day stays one click away)."""
     from .publish import standalone_html
 
-    return standalone_html(claims, districts, view=snapshot.view, date=snapshot.on.date(),
-                           basemap=basemap)
+    return standalone_html(claims, districts, view=snapshot.view, date=snapshot.on.date(), basemap=basemap)

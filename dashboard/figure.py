@@ -30,14 +30,22 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from shapely.ops import polylabel  # noqa: E402
 
-from .claims import CONTESTED, UNKNOWN, ClaimSet  # noqa: E402
-from .control import Snapshot  # noqa: E402
 from .boundaries import ATTRIBUTION  # noqa: E402
-from .encoding import UNKNOWN_COLOR  # noqa: E402
+from .claims import (  # noqa: E402
+    CONTESTED,
+    DISPUTED,  # noqa: E402
+    UNKNOWN,
+    ClaimSet,
+)
+from .control import Snapshot  # noqa: E402
+from .encoding import (  # noqa: E402
+    CONTESTED_COLOR,
+    CONTESTED_INK,
+    DISPUTED_COLOR,
+    DISPUTED_INK,
+    UNKNOWN_COLOR,  # noqa: E402
+)
 from .mapdata import view_label  # noqa: E402
-
-from .claims import DISPUTED  # noqa: E402
-from .encoding import CONTESTED_COLOR, CONTESTED_INK, DISPUTED_COLOR, DISPUTED_INK  # noqa: E402
 
 FORMATS = ("png", "svg")
 LABELS_UP_TO = 60  # district names are drawn for a province, not for a whole country
@@ -58,8 +66,15 @@ RC = {
 }
 
 
-def snapshot_figure(snapshot: Snapshot, districts, claims: ClaimSet, *, fmt: str = "png",
-                    width_px: int = 1600, region_name: str | None = None) -> bytes:
+def snapshot_figure(
+    snapshot: Snapshot,
+    districts,
+    claims: ClaimSet,
+    *,
+    fmt: str = "png",
+    width_px: int = 1600,
+    region_name: str | None = None,
+) -> bytes:
     """The snapshot as a static map, PNG or SVG bytes.
 
     Parameters
@@ -115,6 +130,7 @@ def snapshot_figure(snapshot: Snapshot, districts, claims: ClaimSet, *, fmt: str
 
 # ----------------------------------------------------------------------------- styles
 
+
 def holder_styles(claims: ClaimSet) -> dict[str, dict]:
     """Holder -> ``facecolor``, ``hatch``, ``hatchcolor``, ``linestyle`` and ``label``.
 
@@ -128,22 +144,51 @@ def holder_styles(claims: ClaimSet) -> dict[str, dict]:
     styles = {}
     for i, (sid, side) in enumerate(claims.sides.items()):
         short = _short_label(side.label)
-        styles[sid] = {"facecolor": _on_white(side.color, FILL_ALPHA),
-                       "hatch": SIDE_HATCHES[i % len(SIDE_HATCHES)],
-                       "hatchcolor": "#FFFFFF", "linestyle": "-", "short": short,
-                       "label": side.label if short == side.label else f"{side.label} ({short})"}
-    styles[CONTESTED] = {"facecolor": CONTESTED_FILL, "hatch": "///", "hatchcolor": CONTESTED_HATCH,
-                         "linestyle": "-", "short": "Contested",
-                         "label": "Contested (fighting claimed)"}
+        styles[sid] = {
+            "facecolor": _on_white(side.color, FILL_ALPHA),
+            "hatch": SIDE_HATCHES[i % len(SIDE_HATCHES)],
+            "hatchcolor": "#FFFFFF",
+            "linestyle": "-",
+            "short": short,
+            "label": side.label if short == side.label else f"{side.label} ({short})",
+        }
+    styles[CONTESTED] = {
+        "facecolor": CONTESTED_FILL,
+        "hatch": "///",
+        "hatchcolor": CONTESTED_HATCH,
+        "linestyle": "-",
+        "short": "Contested",
+        "label": "Contested (fighting claimed)",
+    }
     if DISPUTED in claims.holders:
-        styles[DISPUTED] = {"facecolor": DISPUTED_FILL, "hatch": "xx", "hatchcolor": DISPUTED_HATCH,
-                            "linestyle": "-", "short": "Disputed", "label": "Disputed (the voices disagree)"}
-    styles[UNKNOWN] = {"facecolor": _on_white(UNKNOWN_COLOR, 0.6), "hatch": "",
-                       "hatchcolor": EDGE, "linestyle": "--", "short": "No claim yet",
-                       "label": "No claim yet"}
+        styles[DISPUTED] = {
+            "facecolor": DISPUTED_FILL,
+            "hatch": "xx",
+            "hatchcolor": DISPUTED_HATCH,
+            "linestyle": "-",
+            "short": "Disputed",
+            "label": "Disputed (the voices disagree)",
+        }
+    styles[UNKNOWN] = {
+        "facecolor": _on_white(UNKNOWN_COLOR, 0.6),
+        "hatch": "",
+        "hatchcolor": EDGE,
+        "linestyle": "--",
+        "short": "No claim yet",
+        "label": "No claim yet",
+    }
     for holder in claims.holders:  # a holder this module does not know yet: plain grey
-        styles.setdefault(holder, {"facecolor": "#BBBBBB", "hatch": "", "hatchcolor": EDGE,
-                                   "linestyle": "-", "short": holder, "label": holder})
+        styles.setdefault(
+            holder,
+            {
+                "facecolor": "#BBBBBB",
+                "hatch": "",
+                "hatchcolor": EDGE,
+                "linestyle": "-",
+                "short": holder,
+                "label": holder,
+            },
+        )
     return styles
 
 
@@ -168,6 +213,7 @@ def _on_white(color: str, alpha: float) -> tuple[float, float, float]:
 
 
 # ------------------------------------------------------------------------------ layout
+
 
 def _draw(snapshot: Snapshot, districts, claims: ClaimSet, *, region_name) -> Figure:
     frame = _frame(snapshot, districts)
@@ -201,14 +247,28 @@ def _draw(snapshot: Snapshot, districts, claims: ClaimSet, *, region_name) -> Fi
 
     region = region_name or _region_name(frame, claims)
     on = snapshot.on
-    when = on.date().isoformat() if (on.hour, on.minute) in ((0, 0), (23, 59)) else \
-        on.strftime("%Y-%m-%d %H:%M")
-    fig.text(0.02, 1 - 0.42 / height, _safe(f"{region}: {view_label(claims, snapshot.view)}, {when}"),
-             fontsize=22, fontweight="bold", va="baseline")
-    fig.text(0.02, 1 - 0.85 / height,
-             _safe(f"Who held each district at the end of {when}, according to "
-                   f"{_view_phrase(claims, snapshot.view)}. Claims, not verified control."),
-             fontsize=13, color="#333333", va="baseline")
+    when = (
+        on.date().isoformat() if (on.hour, on.minute) in ((0, 0), (23, 59)) else on.strftime("%Y-%m-%d %H:%M")
+    )
+    fig.text(
+        0.02,
+        1 - 0.42 / height,
+        _safe(f"{region}: {view_label(claims, snapshot.view)}, {when}"),
+        fontsize=22,
+        fontweight="bold",
+        va="baseline",
+    )
+    fig.text(
+        0.02,
+        1 - 0.85 / height,
+        _safe(
+            f"Who held each district at the end of {when}, according to "
+            f"{_view_phrase(claims, snapshot.view)}. Claims, not verified control."
+        ),
+        fontsize=13,
+        color="#333333",
+        va="baseline",
+    )
 
     _legend(fig, styles, snapshot, top=1 - header / height, height=height)
     _footer(fig, snapshot, claims, height=height)
@@ -217,8 +277,9 @@ def _draw(snapshot: Snapshot, districts, claims: ClaimSet, *, region_name) -> Fi
 
 def _frame(snapshot: Snapshot, districts) -> gpd.GeoDataFrame:
     holders = snapshot.holders()
-    frame = districts[["pcode", "name", "geometry"] +
-                      [c for c in ("province", "province_name") if c in districts.columns]].copy()
+    frame = districts[
+        ["pcode", "name", "geometry"] + [c for c in ("province", "province_name") if c in districts.columns]
+    ].copy()
     frame["holder"] = [holders.get(p, UNKNOWN) for p in frame["pcode"]]
     return frame
 
@@ -236,8 +297,9 @@ def _fill(ax, projected, styles) -> None:
         style = styles.get(holder, styles[UNKNOWN])
         group.plot(ax=ax, facecolor=style["facecolor"], edgecolor="none", linewidth=0)
         if style["hatch"]:
-            group.plot(ax=ax, facecolor="none", edgecolor=style["hatchcolor"], linewidth=0,
-                       hatch=style["hatch"])
+            group.plot(
+                ax=ax, facecolor="none", edgecolor=style["hatchcolor"], linewidth=0, hatch=style["hatch"]
+            )
         group.boundary.plot(ax=ax, color=EDGE, linewidth=1.3, linestyle=style["linestyle"])
 
 
@@ -250,13 +312,29 @@ def _labels(ax, projected, styles, *, fontsize: float) -> None:
     halo = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
     for row in projected.itertuples():
         point = _label_point(row.geometry)
-        ax.annotate(_safe(row.name), (point.x, point.y), ha="center", va="bottom",
-                    fontsize=fontsize, fontweight="bold", bbox=halo,
-                    xytext=(0, 2), textcoords="offset points")
+        ax.annotate(
+            _safe(row.name),
+            (point.x, point.y),
+            ha="center",
+            va="bottom",
+            fontsize=fontsize,
+            fontweight="bold",
+            bbox=halo,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
         label = styles.get(row.holder, styles[UNKNOWN])["short"]
-        ax.annotate(_safe(label), (point.x, point.y), ha="center", va="top",
-                    fontsize=fontsize * 0.8, fontstyle="italic", bbox=halo,
-                    xytext=(0, -2), textcoords="offset points")
+        ax.annotate(
+            _safe(label),
+            (point.x, point.y),
+            ha="center",
+            va="top",
+            fontsize=fontsize * 0.8,
+            fontstyle="italic",
+            bbox=halo,
+            xytext=(0, -2),
+            textcoords="offset points",
+        )
 
 
 def _label_point(geometry):
@@ -282,8 +360,17 @@ def _scale_bar(ax, xlim, ylim) -> None:
     x, y = xlim[0] + 0.04 * (xlim[1] - xlim[0]), ylim[0] + 0.02 * (ylim[1] - ylim[0])
     h = 0.012 * (ylim[1] - ylim[0])
     for i, color in enumerate(("#222222", "#FFFFFF")):
-        ax.add_patch(Rectangle((x + i * length / 2, y), length / 2, h, facecolor=color,
-                               edgecolor="#222222", linewidth=1.0, zorder=5))
+        ax.add_patch(
+            Rectangle(
+                (x + i * length / 2, y),
+                length / 2,
+                h,
+                facecolor=color,
+                edgecolor="#222222",
+                linewidth=1.0,
+                zorder=5,
+            )
+        )
     km = length / 1000
     text = f"{km:g} km"
     halo = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
@@ -292,10 +379,14 @@ def _scale_bar(ax, xlim, ylim) -> None:
 
 
 def _north_arrow(ax) -> None:
-    ax.annotate("", xy=(0.97, 0.09), xytext=(0.97, 0.02), xycoords="axes fraction",
-                arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.5})
-    ax.text(0.97, 0.10, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=13,
-            fontweight="bold")
+    ax.annotate(
+        "",
+        xy=(0.97, 0.09),
+        xytext=(0.97, 0.02),
+        xycoords="axes fraction",
+        arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.5},
+    )
+    ax.text(0.97, 0.10, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=13, fontweight="bold")
 
 
 def _legend(fig, styles, snapshot: Snapshot, *, top: float, height: float) -> None:
@@ -304,16 +395,33 @@ def _legend(fig, styles, snapshot: Snapshot, *, top: float, height: float) -> No
         counts[state.holder] = counts.get(state.holder, 0) + 1
     handles, labels = [], []
     for holder, style in styles.items():
-        handles.append(Patch(facecolor=style["facecolor"], hatch=style["hatch"] or None,
-                             edgecolor=style["hatchcolor"] if style["hatch"] else EDGE,
-                             linestyle=style["linestyle"], linewidth=1.3))
+        handles.append(
+            Patch(
+                facecolor=style["facecolor"],
+                hatch=style["hatch"] or None,
+                edgecolor=style["hatchcolor"] if style["hatch"] else EDGE,
+                linestyle=style["linestyle"],
+                linewidth=1.3,
+            )
+        )
         n = counts.get(holder, 0)
-        labels.append(_safe("\n".join(textwrap.wrap(style["label"], 36)) +
-                            f"\n{n} district{'s' if n != 1 else ''}"))
-    legend = fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.71, top - 0.1 / height),
-                        fontsize=12, title="Holder in this view", title_fontsize=13,
-                        frameon=False, handlelength=3.2, handleheight=2.0, labelspacing=1.1,
-                        alignment="left")
+        labels.append(
+            _safe("\n".join(textwrap.wrap(style["label"], 36)) + f"\n{n} district{'s' if n != 1 else ''}")
+        )
+    legend = fig.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(0.71, top - 0.1 / height),
+        fontsize=12,
+        title="Holder in this view",
+        title_fontsize=13,
+        frameon=False,
+        handlelength=3.2,
+        handleheight=2.0,
+        labelspacing=1.1,
+        alignment="left",
+    )
     legend.get_title().set_fontweight("bold")
 
 
@@ -324,20 +432,31 @@ def _footer(fig, snapshot: Snapshot, claims: ClaimSet, *, height: float) -> None
     day = snapshot.on.date().isoformat()
     if sources:
         shown = "; ".join(sources[:4]) + (f"; and {len(sources) - 4} more" if len(sources) > 4 else "")
-        line = (f"Claims: {len(ids)} claim{'s' if len(ids) != 1 else ''} from {len(sources)} "
-                f"source{'s' if len(sources) != 1 else ''} behind these colours: {shown}.")
+        line = (
+            f"Claims: {len(ids)} claim{'s' if len(ids) != 1 else ''} from {len(sources)} "
+            f"source{'s' if len(sources) != 1 else ''} behind these colours: {shown}."
+        )
     else:
         line = "Claims: no claim in this view up to this date."
     wrapped = textwrap.wrap(line, 200)
     if len(wrapped) > 2:
         wrapped = wrapped[:2]
         wrapped[-1] = wrapped[-1][:196] + " ..."
-    wrapped.append(f"Each district's holder, since when and on whose claim: "
-                   f"python -m dashboard snapshot --date {day} --view {snapshot.view}")
-    fig.text(0.02, 1.2 / height, _safe("\n".join(wrapped)), fontsize=10, color="#222222",
-             va="top", linespacing=1.5)
-    fig.text(0.02, 0.18 / height, ATTRIBUTION + ". District boundaries 2018; no basemap.",
-             fontsize=10, color="#222222", va="baseline")
+    wrapped.append(
+        f"Each district's holder, since when and on whose claim: "
+        f"python -m dashboard snapshot --date {day} --view {snapshot.view}"
+    )
+    fig.text(
+        0.02, 1.2 / height, _safe("\n".join(wrapped)), fontsize=10, color="#222222", va="top", linespacing=1.5
+    )
+    fig.text(
+        0.02,
+        0.18 / height,
+        ATTRIBUTION + ". District boundaries 2018; no basemap.",
+        fontsize=10,
+        color="#222222",
+        va="baseline",
+    )
 
 
 def _region_name(frame, claims: ClaimSet) -> str:
@@ -367,5 +486,9 @@ def _safe(text: str) -> str:
     >>> _safe("a\\x07b $x$")
     'a\\\\x07b $x$'
     """
-    return "".join(c if c == "\n" or unicodedata.category(c)[0] != "C" or c == "\u200c"
-                   else c.encode("unicode_escape").decode("ascii") for c in str(text))
+    return "".join(
+        c
+        if c == "\n" or unicodedata.category(c)[0] != "C" or c == "\u200c"
+        else c.encode("unicode_escape").decode("ascii")
+        for c in str(text)
+    )

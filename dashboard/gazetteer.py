@@ -103,8 +103,13 @@ class Gazetteer:
         self.by_pcode = {d.pcode: d for d in self.districts}
         self._keys: dict[str, set[str]] = {}
         for d in self.districts:
-            names = [d.pcode, d.name, d.name_da, *self.alt_names.get(d.pcode, []),
-                     *self.aliases.get(d.pcode, [])]
+            names = [
+                d.pcode,
+                d.name,
+                d.name_da,
+                *self.alt_names.get(d.pcode, []),
+                *self.aliases.get(d.pcode, []),
+            ]
             # "خنج (حصه اول)": both the whole Dari name and its parts are used.
             names += [part for n in names for part in re.split(r"[()]", n)]
             for n in names:
@@ -142,8 +147,9 @@ class Gazetteer:
         return self.by_pcode[pcode].name
 
 
-def read_gazetteer(districts, province: str, *, aliases_path=ALIASES_PATH,
-                   places_path=PLACES_PATH) -> Gazetteer:
+def read_gazetteer(
+    districts, province: str, *, aliases_path=ALIASES_PATH, places_path=PLACES_PATH
+) -> Gazetteer:
     """Build the gazetteer of ``province`` from a districts frame and the name files.
 
     Parameters

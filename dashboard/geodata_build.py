@@ -35,9 +35,11 @@ from . import boundaries, shapes
 #: Simplification of the committed copy, in degrees (~50 m): the finest tolerance the web map
 #: ever used for a province, so no province is drawn coarser than it was from the zips.
 TOLERANCE = shapes.PROVINCE_TOLERANCE
-LICENCE = ("Creative Commons Attribution (HDX distributes the COD-AB boundaries under CC BY; "
-           "OCHA's global compilation of them is CC BY 4.0); AGCHO's metadata says the data are "
-           "meant for humanitarian purposes")
+LICENCE = (
+    "Creative Commons Attribution (HDX distributes the COD-AB boundaries under CC BY; "
+    "OCHA's global compilation of them is CC BY 4.0); AGCHO's metadata says the data are "
+    "meant for humanitarian purposes"
+)
 
 
 class BuildError(Exception):
@@ -84,13 +86,17 @@ def build(source=boundaries.DEFAULT_DIR) -> str:
     source = Path(source).expanduser()
     zip_path = source if source.is_file() else source / entry["file"]
     if zip_path.name != entry["file"] or not zip_path.is_file():
-        raise BuildError(f"{zip_path} not found: the build needs {entry['file']} (see "
-                         f"{boundaries.SOURCES_FILE.name}); pass --from DIR with the folder holding it")
+        raise BuildError(
+            f"{zip_path} not found: the build needs {entry['file']} (see "
+            f"{boundaries.SOURCES_FILE.name}); pass --from DIR with the folder holding it"
+        )
     digest = sha256(zip_path)
     if digest != entry["sha256"]:
-        raise BuildError(f"{zip_path} has sha256 {digest}, not {entry['sha256']} as "
-                         f"{boundaries.SOURCES_FILE.name} says: another release or a damaged "
-                         "copy; update sources.yaml only for a release you mean to use")
+        raise BuildError(
+            f"{zip_path} has sha256 {digest}, not {entry['sha256']} as "
+            f"{boundaries.SOURCES_FILE.name} says: another release or a damaged "
+            "copy; update sources.yaml only for a release you mean to use"
+        )
     try:
         districts, country = boundaries.read_zip(zip_path)
     except boundaries.BoundaryError as exc:
@@ -99,10 +105,18 @@ def build(source=boundaries.DEFAULT_DIR) -> str:
     bad = [p for p, g in zip(web.pcode, web.geometry) if g is None or g.is_empty or not g.is_valid]
     if bad:
         raise BuildError(f"simplification left empty or invalid shapes for {', '.join(bad)}")
-    properties = [{"id": r.pcode, "name": r.name, "name_da": r.name_da,
-                   "alt_names": list(r.alt_names), "province": r.province,
-                   "province_name": r.province_name, "province_da": r.province_da}
-                  for r in web.itertuples()]
+    properties = [
+        {
+            "id": r.pcode,
+            "name": r.name,
+            "name_da": r.name_da,
+            "alt_names": list(r.alt_names),
+            "province": r.province,
+            "province_name": r.province_name,
+            "province_da": r.province_da,
+        }
+        for r in web.itertuples()
+    ]
     sources = boundaries.sources()
     members = {
         "title": "Districts (admin-2) of Afghanistan, simplified for the web map",
@@ -118,11 +132,10 @@ def build(source=boundaries.DEFAULT_DIR) -> str:
         "licence": LICENCE,
         "simplification": {
             "method": "shapely.coverage_simplify of all districts together, then "
-                      "shapely.set_precision to the grid",
+            "shapely.set_precision to the grid",
             "tolerance": TOLERANCE,
             "grid": shapes.GRID,
-            "made_with": f"shapely {shapely.__version__}, GEOS "
-                         f"{'.'.join(map(str, shapely.geos_version))}",
+            "made_with": f"shapely {shapely.__version__}, GEOS {'.'.join(map(str, shapely.geos_version))}",
             "command": "python -m dashboard.geodata_build --from DIR",
         },
         "country": country,
@@ -132,6 +145,7 @@ def build(source=boundaries.DEFAULT_DIR) -> str:
 
 def dumps(topology: dict) -> str:
     """TopoJSON text with one geometry and one arc per line, so that diffs stay readable."""
+
     def j(value) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -139,8 +153,9 @@ def dumps(topology: dict) -> str:
     parts = ["{" + ",\n".join(head) + ","]
     for name, obj in topology["objects"].items():
         geometries = ",\n".join(j(g) for g in obj["geometries"])
-        parts.append(f'{j("objects")}:{{{j(name)}:{{"type":"GeometryCollection","geometries":[\n'
-                     f"{geometries}\n]}}}},")
+        parts.append(
+            f'{j("objects")}:{{{j(name)}:{{"type":"GeometryCollection","geometries":[\n{geometries}\n]}}}},'
+        )
     parts.append('"arcs":[\n' + ",\n".join(j(a) for a in topology["arcs"]) + "\n]}")
     return "\n".join(parts) + "\n"
 
@@ -163,14 +178,28 @@ def write(text: str, target: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Build (or check) the committed web copy; return the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m dashboard.geodata_build",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--from", dest="source", type=Path, default=boundaries.DEFAULT_DIR,
-                        help="folder holding the COD-AB zips (default: ../shared/geodata)")
-    parser.add_argument("-o", "--output", type=Path, default=boundaries.WEB_FILE,
-                        help="file to write (default: geodata/districts.topojson)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if the output file differs from a new build")
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.geodata_build", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        default=boundaries.DEFAULT_DIR,
+        help="folder holding the COD-AB zips (default: ../shared/geodata)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=boundaries.WEB_FILE,
+        help="file to write (default: geodata/districts.topojson)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the output file differs from a new build",
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -195,9 +224,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return 1
     topology = json.loads(text)
-    print(f"wrote {args.output}: {len(topology['objects']['districts']['geometries'])} districts, "
-          f"{len(topology['arcs'])} arcs, {sum(len(a) for a in topology['arcs'])} vertices, "
-          f"{size:,} bytes", file=sys.stderr)
+    print(
+        f"wrote {args.output}: {len(topology['objects']['districts']['geometries'])} districts, "
+        f"{len(topology['arcs'])} arcs, {sum(len(a) for a in topology['arcs'])} vertices, "
+        f"{size:,} bytes",
+        file=sys.stderr,
+    )
     return 0
 
 

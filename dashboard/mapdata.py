@@ -15,7 +15,6 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-
 from .boundaries import ATTRIBUTION, ATTRIBUTION_URL
 from .claims import CONTESTED, DISPUTED, INDEPENDENT, UNKNOWN, ClaimSet
 from .codec import SCALE, deltas, rings, varints
@@ -26,10 +25,11 @@ from .gazetteer import name_key
 STATIC = Path(__file__).resolve().parent / "static"
 BASEMAPS = {
     "none": None,
-    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-            "&copy; OpenStreetMap contributors"),
-    "topo": ("https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png",
-             "Map data &copy; OpenStreetMap contributors, SRTM | style &copy; OpenTopoMap (CC-BY-SA)"),
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "&copy; OpenStreetMap contributors"),
+    "topo": (
+        "https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png",
+        "Map data &copy; OpenStreetMap contributors, SRTM | style &copy; OpenTopoMap (CC-BY-SA)",
+    ),
 }
 VIEW_LABELS = {INDEPENDENT: "Independent reports", COMBINED: "All voices combined"}
 LABELS_UP_TO = 60  # district names are drawn on the map for provinces, not for a country
@@ -65,18 +65,31 @@ def styles(claims: ClaimSet) -> dict[str, dict]:
 
     Colour is never the only encoding: the patterns and the dashes tell the states apart in grey.
     """
-    out = {sid: {"color": s.color, "pattern": None, "ink": None, "dash": False, "opacity": 0.75}
-           for sid, s in claims.sides.items()}
-    out[CONTESTED] = {"color": CONTESTED_COLOR, "pattern": "hatch", "ink": CONTESTED_INK, "dash": False,
-                      "opacity": 1.0}
-    out[DISPUTED] = {"color": DISPUTED_COLOR, "pattern": "cross", "ink": DISPUTED_INK, "dash": False,
-                     "opacity": 1.0}
+    out = {
+        sid: {"color": s.color, "pattern": None, "ink": None, "dash": False, "opacity": 0.75}
+        for sid, s in claims.sides.items()
+    }
+    out[CONTESTED] = {
+        "color": CONTESTED_COLOR,
+        "pattern": "hatch",
+        "ink": CONTESTED_INK,
+        "dash": False,
+        "opacity": 1.0,
+    }
+    out[DISPUTED] = {
+        "color": DISPUTED_COLOR,
+        "pattern": "cross",
+        "ink": DISPUTED_INK,
+        "dash": False,
+        "opacity": 1.0,
+    }
     out[UNKNOWN] = {"color": UNKNOWN_COLOR, "pattern": None, "ink": None, "dash": True, "opacity": 0.6}
     return {h: out.get(h, out[UNKNOWN]) for h in claims.holders}
 
 
-def engine_data(claims: ClaimSet, districts, *, region: str | None = None, places=None,
-                stale_days: int = STALE_DAYS) -> dict:
+def engine_data(
+    claims: ClaimSet, districts, *, region: str | None = None, places=None, stale_days: int = STALE_DAYS
+) -> dict:
     """Everything ``ControlMap.create`` needs for every view and day: a JSON-able dict.
 
     Parameters
@@ -151,23 +164,35 @@ def engine_data(claims: ClaimSet, districts, *, region: str | None = None, place
     claim_rows = []
     for c in claims.claims:
         source = claims.sources[c.source]
-        claim_rows.append({
-            "id": c.id, "date": c.when.isoformat(sep=" ", timespec="minutes").removesuffix(" 00:00"),
-            "day": (c.date - start).days, "source": source.name,
-            "via": claims.sources[c.via].name if c.via else None, "view": source.side,
-            "holder": c.holder, "url": c.url, "quote": c.quote, "confidence": c.confidence,
-            "places": list(c.places)})
+        claim_rows.append(
+            {
+                "id": c.id,
+                "date": c.when.isoformat(sep=" ", timespec="minutes").removesuffix(" 00:00"),
+                "day": (c.date - start).days,
+                "source": source.name,
+                "via": claims.sources[c.via].name if c.via else None,
+                "view": source.side,
+                "holder": c.holder,
+                "url": c.url,
+                "quote": c.quote,
+                "confidence": c.confidence,
+                "places": list(c.places),
+            }
+        )
 
     history = {}
     for view in claims.views:
         rows = led.history(view)
         rests = [r for row in rows for r in row[3]]
         history[view] = {
-            "n": len(rows), "day": varints(deltas([(row[0] - start).days for row in rows])),
-            "district": varints([row[1] for row in rows]), "holder": varints([row[2] for row in rows]),
-            "count": varints([len(row[3]) for row in rows]), "rests": varints(deltas(rests))}
-    claim_days = {view: sorted({(d - start).days for d in led.claim_dates(view)})
-                  for view in claims.views}
+            "n": len(rows),
+            "day": varints(deltas([(row[0] - start).days for row in rows])),
+            "district": varints([row[1] for row in rows]),
+            "holder": varints([row[2] for row in rows]),
+            "count": varints([len(row[3]) for row in rows]),
+            "rests": varints(deltas(rests)),
+        }
+    claim_days = {view: sorted({(d - start).days for d in led.claim_dates(view)}) for view in claims.views}
     counts = Counter(c.date for c in claims.claims)
     busiest = min(counts, key=lambda d: (-counts[d], d)) if counts else start
     minx, miny, maxx, maxy = (float(v) for v in districts.total_bounds) if len(districts) else (0, 0, 0, 0)
@@ -183,13 +208,19 @@ def engine_data(claims: ClaimSet, districts, *, region: str | None = None, place
         "holders": list(claims.holders),
         "holderLabels": holder_labels(claims),
         "styles": styles(claims),
-        "districts": [{"pcode": d.pcode, "name": d.name, "name_da": d.name_da,
-                       "label": label_point(d.pcode)} for d in claims.districts],
+        "districts": [
+            {"pcode": d.pcode, "name": d.name, "name_da": d.name_da, "label": label_point(d.pcode)}
+            for d in claims.districts
+        ],
         "claims": claim_rows,
         "history": history,
         "claimDays": claim_days,
-        "geometry": {"scale": SCALE, "features": [
-            [row.pcode, *rings(row.geometry)] for row in districts.itertuples() if row.pcode in index]},
+        "geometry": {
+            "scale": SCALE,
+            "features": [
+                [row.pcode, *rings(row.geometry)] for row in districts.itertuples() if row.pcode in index
+            ],
+        },
         "bounds": [[miny, minx], [maxy, maxx]],
         "places": place_markers(claims, places),
         "staleDays": int(stale_days),
@@ -211,9 +242,17 @@ def place_markers(claims: ClaimSet, places) -> list[dict]:
             continue
         key = name_key(place.name)
         named = [i for i, c in enumerate(claims.claims) if any(name_key(p) == key for p in c.places)]
-        out.append({"name": place.name, "district": getattr(place, "district", None),
-                    "lat": float(lat), "lon": float(lon), "source": str(source),
-                    "confidence": getattr(place, "confidence", None), "claims": named})
+        out.append(
+            {
+                "name": place.name,
+                "district": getattr(place, "district", None),
+                "lat": float(lat),
+                "lon": float(lon),
+                "source": str(source),
+                "confidence": getattr(place, "confidence", None),
+                "claims": named,
+            }
+        )
     return out
 
 
@@ -227,8 +266,13 @@ def engine_json(data) -> str:
     '{"q":"\\\\u003c/script\\\\u003e\\\\u0026\\\\u2028"}'
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 @lru_cache(maxsize=1)
@@ -250,19 +294,25 @@ def leaflet_assets() -> tuple[str, str]:
         encoded = base64.b64encode((base / match.group(1)).read_bytes()).decode()
         return f"url(data:image/png;base64,{encoded})"
 
-    css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri,
-                 (base / "leaflet.css").read_text(encoding="utf-8"))
+    css = re.sub(
+        r"url\((images/[\w.-]+\.png)\)", data_uri, (base / "leaflet.css").read_text(encoding="utf-8")
+    )
     js = (base / "leaflet.js").read_text(encoding="utf-8")
-    icons = {option: "data:image/png;base64," + base64.b64encode((base / "images" / name).read_bytes()).decode()
-             for option, name in (("iconUrl", "marker-icon.png"), ("iconRetinaUrl", "marker-icon-2x.png"),
-                                  ("shadowUrl", "marker-shadow.png"))}
+    icons = {
+        option: "data:image/png;base64," + base64.b64encode((base / "images" / name).read_bytes()).decode()
+        for option, name in (
+            ("iconUrl", "marker-icon.png"),
+            ("iconRetinaUrl", "marker-icon-2x.png"),
+            ("shadowUrl", "marker-shadow.png"),
+        )
+    }
     js += f"\nL.Icon.Default.mergeOptions({json.dumps(icons)});\n"
     return css, js
 
 
 def engine_assets() -> tuple[str, str]:
     """``(engine.css, engine.js)`` as text."""
-    return ((STATIC / "engine.css").read_text(encoding="utf-8"),
-            (STATIC / "engine.js").read_text(encoding="utf-8"))
-
-
+    return (
+        (STATIC / "engine.css").read_text(encoding="utf-8"),
+        (STATIC / "engine.js").read_text(encoding="utf-8"),
+    )

@@ -112,6 +112,7 @@ def default_basemap() -> str:
 
 # -- The region and the names derived from it ---------------------------------------------------
 
+
 def region_name(claims: ClaimSet, districts=None) -> str:
     """The region the claims file is about, as the page names it.
 
@@ -172,6 +173,7 @@ def file_stem(region: str, view: str, date: str) -> str:
 
 
 # -- Days -----------------------------------------------------------------------------------------
+
 
 def days(claims: ClaimSet) -> list[str]:
     """Every day from the first claim to the last, as ISO dates: the slider's steps.
@@ -301,22 +303,29 @@ def holder_colors(claims: ClaimSet) -> tuple[list[str], list[str]]:
 def _link(url: str | None, text: str = "link") -> str:
     if not url or not url.lower().startswith(("http://", "https://")):
         return ""
-    return (f'<a href="{html.escape(url, quote=True)}" target="_blank" '
-            f'rel="noopener noreferrer">{html.escape(text)}</a>')
+    return (
+        f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+        f'rel="noopener noreferrer">{html.escape(text)}</a>'
+    )
 
 
 def _color(value: str) -> str:
     # Colours come from the file; only a hex colour or a CSS gradient we made reaches a style.
-    return value if re.fullmatch(r"#[0-9A-Fa-f]{3,8}|repeating-linear-gradient\([#0-9A-Za-z ,.()-]*\)",
-                                 value) else "#777777"
+    return (
+        value
+        if re.fullmatch(r"#[0-9A-Fa-f]{3,8}|repeating-linear-gradient\([#0-9A-Za-z ,.()-]*\)", value)
+        else "#777777"
+    )
 
 
 def badge(claims: ClaimSet, holder: str) -> str:
     """HTML: a holder's name after a swatch drawn as on the map (colour, or its stripes)."""
     swatch = _color(encoding.css_background(holder, side_colors(claims)))
-    return (f'<span class="badge" data-holder="{html.escape(holder)}">'
-            f'<span class="swatch" style="background:{html.escape(swatch)}"></span>'
-            f'{html.escape(holder_label(claims, holder))}</span>')
+    return (
+        f'<span class="badge" data-holder="{html.escape(holder)}">'
+        f'<span class="swatch" style="background:{html.escape(swatch)}"></span>'
+        f"{html.escape(holder_label(claims, holder))}</span>"
+    )
 
 
 _badge = badge
@@ -330,8 +339,9 @@ def legend(claims: ClaimSet, shown=None) -> str:
 
 def counts_html(claims: ClaimSet, holder_counts: dict[str, int]) -> str:
     """HTML: how many districts each holder has, with the holder's badge."""
-    items = [f"<li><b>{n}</b> × {badge(claims, h)}</li>" for h in holders(claims)
-             if (n := holder_counts.get(h, 0))]
+    items = [
+        f"<li><b>{n}</b> × {badge(claims, h)}</li>" for h in holders(claims) if (n := holder_counts.get(h, 0))
+    ]
     return f'{PANEL_STYLE}<ul class="claims-panel counts">{"".join(items)}</ul>'
 
 
@@ -360,8 +370,7 @@ def district_panel(claims: ClaimSet, pcode: str, *, view: str, on: str) -> str:
 
     A list (not a wide table), so it reads in the page's narrow right column.
     """
-    in_force = set(next(s for s in resolve(claims, view=view, on=on).states
-                        if s.pcode == pcode).claim_ids)
+    in_force = set(next(s for s in resolve(claims, view=view, on=on).states if s.pcode == pcode).claim_ids)
     day = dt.date.fromisoformat(on)
     rows = []
     for c in sorted((c for c in claims.claims if pcode in c.districts), key=lambda c: (c.when, c.order)):
@@ -376,7 +385,8 @@ def district_panel(claims: ClaimSet, pcode: str, *, view: str, on: str) -> str:
             f'<li class="{classes}" data-claim="{html.escape(c.id)}">'
             f'<span class="when">{when}</span> · {html.escape(view_label(claims, source.side))}: '
             f"{badge(claims, c.holder)}<br>{html.escape(source.name)}{via} "
-            f"{_link(c.url, 'source')} {_link(c.archived_url, 'archive')}{confidence}{quote}{note}</li>")
+            f"{_link(c.url, 'source')} {_link(c.archived_url, 'archive')}{confidence}{quote}{note}</li>"
+        )
     body = "".join(rows) or "<li>No claim names this district.</li>"
     return f'{PANEL_STYLE}<ol class="claims-panel history">{body}</ol>'
 
@@ -391,8 +401,10 @@ def claims_made(claims: ClaimSet, made) -> str:
         if len(c.districts) == len(names) and len(names) > 1:
             where = "all districts"
         source = html.escape(claims.sources[c.source].name)
-        items.append(f"<li>{badge(claims, c.holder)} {html.escape(where)}: "
-                     f"<b>{source}</b>{via} {_link(c.url, 'source')}</li>")
+        items.append(
+            f"<li>{badge(claims, c.holder)} {html.escape(where)}: "
+            f"<b>{source}</b>{via} {_link(c.url, 'source')}</li>"
+        )
     return f'{PANEL_STYLE}<ul class="claims-panel made">{"".join(items)}</ul>'
 
 
@@ -401,13 +413,18 @@ def changes_html(claims: ClaimSet, changes, previous: dt.date | None) -> str:
     if not changes:
         return ""
     since = f"since {day_label(previous.isoformat())}" if previous else "at the first claim"
-    items = [f"<li>{html.escape(c.district)}: {badge(claims, c.before)} → {badge(claims, c.after)}</li>"
-             for c in changes]
-    return (f'{PANEL_STYLE}<div class="claims-panel changes">Changed {html.escape(since)}:'
-            f'<ul>{"".join(items)}</ul></div>')
+    items = [
+        f"<li>{html.escape(c.district)}: {badge(claims, c.before)} → {badge(claims, c.after)}</li>"
+        for c in changes
+    ]
+    return (
+        f'{PANEL_STYLE}<div class="claims-panel changes">Changed {html.escape(since)}:'
+        f"<ul>{''.join(items)}</ul></div>"
+    )
 
 
 # -- What follows the date, computed once per (claims, view, date) -------------------------------
+
 
 @dataclass(frozen=True)
 class Panels:
@@ -430,8 +447,14 @@ def panels(digest: str, view: str, date: str, _claims: ClaimSet) -> Panels:
     for state in snapshot.states:
         counts[state.holder] = counts.get(state.holder, 0) + 1
     made, changes, previous = what_changed(_claims, view=view, on=date)
-    return Panels(snapshot, counts, len(made), claims_made(_claims, made) if made else "",
-                  changes_html(_claims, changes, previous), who_says_what(_claims, date))
+    return Panels(
+        snapshot,
+        counts,
+        len(made),
+        claims_made(_claims, made) if made else "",
+        changes_html(_claims, changes, previous),
+        who_says_what(_claims, date),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -457,12 +480,14 @@ def voice_columns(claims: ClaimSet, table: pd.DataFrame) -> tuple[pd.DataFrame, 
             if part == "link":
                 config[name] = st.column_config.LinkColumn(name, display_text="source ↗")
     frame = table.drop(columns=["pcode"]).rename(columns=renamed)
-    frame = frame.drop(columns=[c for c in frame.columns if c.startswith("Combined: ")
-                                and c.endswith(("source", "link"))])
+    frame = frame.drop(
+        columns=[c for c in frame.columns if c.startswith("Combined: ") and c.endswith(("source", "link"))]
+    )
     return frame, config
 
 
 # -- The timeline chart: focus + context ----------------------------------------------------------
+
 
 def chart_key() -> str:
     """The chart's widget key now. It changes after each pick, so the chart comes back with no
@@ -503,8 +528,9 @@ def take_chart_pick() -> str | None:
     return st.session_state.pop("chart_pick", None)
 
 
-def busiest_window(claims: ClaimSet, view: str, span: int = CHART_WINDOW_DAYS,
-                   around: str | None = None) -> tuple[str, str] | None:
+def busiest_window(
+    claims: ClaimSet, view: str, span: int = CHART_WINDOW_DAYS, around: str | None = None
+) -> tuple[str, str] | None:
     """The chart's default detail window: ``span`` days with most claims in ``view`` (or centred
     on ``around``); None when the whole range is short enough to show at once.
 
@@ -538,8 +564,9 @@ def busiest_window(claims: ClaimSet, view: str, span: int = CHART_WINDOW_DAYS,
     return start.isoformat(), (start + dt.timedelta(days=span)).isoformat()
 
 
-def timeline_chart(claims: ClaimSet, *, view: str, key_dates: list[str],
-                   window: tuple[str, str] | None = None) -> dict:
+def timeline_chart(
+    claims: ClaimSet, *, view: str, key_dates: list[str], window: tuple[str, str] | None = None
+) -> dict:
     """Districts per holder over time as a Vega-Lite spec: a detail chart over an overview strip.
 
     The overview spans every day of the slider; its brush picks the detail's span (by default
@@ -598,8 +625,7 @@ def _utc(iso) -> alt.DateTime:
     return alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True)
 
 
-def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str],
-                   window: tuple[str, str] | None) -> dict:
+def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str], window: tuple[str, str] | None) -> dict:
     frame = timeline_frame(claims, view)
     order = {h: i for i, h in enumerate(holders(claims))}
     long = frame.melt("date", var_name="holder", value_name="districts")
@@ -616,54 +642,91 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str],
     day = 24 * 3600 * 1000  # a day in Vega-Lite's milliseconds
     axis = alt.Axis(tickMinStep=day, labelOverlap=True, format="%-d %b")  # days, never hours
     strip_axis = alt.Axis(tickMinStep=day, labelOverlap=True, format="%b %Y" if window else "%-d %b")
-    brush = alt.selection_interval(name="brush", encodings=["x"],
-                                   value={"x": [_utc(w) for w in window]} if window else alt.Undefined)
+    brush = alt.selection_interval(
+        name="brush", encodings=["x"], value={"x": [_utc(w) for w in window]} if window else alt.Undefined
+    )
     pick = alt.selection_point(name="pick", fields=["date"], on="click", nearest=True)
     stacked = alt.Chart(long).transform_stack(
-        stack="districts", groupby=["date"], as_=["y0", "y1"], sort=[alt.SortField("order")])
+        stack="districts", groupby=["date"], as_=["y0", "y1"], sort=[alt.SortField("order")]
+    )
     color = alt.Color("holder:N", scale=alt.Scale(domain=domain, range=colors), legend=None)
-    tooltip = [alt.Tooltip("utcyearmonthdate(date):T", title="date", format="%Y-%m-%d"),
-               alt.Tooltip("label:N", title="holder"), alt.Tooltip("districts:Q")]
+    tooltip = [
+        alt.Tooltip("utcyearmonthdate(date):T", title="date", format="%Y-%m-%d"),
+        alt.Tooltip("label:N", title="holder"),
+        alt.Tooltip("districts:Q"),
+    ]
+
     def areas(x, *, detail: bool):
         # Labels inside the plot: Streamlit gives each part of the chart the full width, so an
         # axis outside it would push the chart past the page's right edge.
-        inside = {"labelAlign": "left", "labelPadding": -4, "tickSize": 0, "domain": False,
-                  "labelColor": "#111", "labelFontWeight": "bold", "title": None, "grid": False,
-                  "zindex": 1}
-        y = alt.Y("y0:Q", scale=alt.Scale(domain=[0, n], nice=False),
-                  axis=alt.Axis(tickMinStep=1, labelBaseline="bottom", **inside) if detail
-                  else alt.Axis(values=[n], labelBaseline="top", **inside))
-        layers = [stacked.mark_area(interpolate="step-after", clip=True, opacity=0.9).encode(
-            x=x, y=y, y2="y1:Q", color=color, tooltip=tooltip if detail else alt.Undefined)]
+        inside = {
+            "labelAlign": "left",
+            "labelPadding": -4,
+            "tickSize": 0,
+            "domain": False,
+            "labelColor": "#111",
+            "labelFontWeight": "bold",
+            "title": None,
+            "grid": False,
+            "zindex": 1,
+        }
+        y = alt.Y(
+            "y0:Q",
+            scale=alt.Scale(domain=[0, n], nice=False),
+            axis=alt.Axis(tickMinStep=1, labelBaseline="bottom", **inside)
+            if detail
+            else alt.Axis(values=[n], labelBaseline="top", **inside),
+        )
+        layers = [
+            stacked.mark_area(interpolate="step-after", clip=True, opacity=0.9).encode(
+                x=x, y=y, y2="y1:Q", color=color, tooltip=tooltip if detail else alt.Undefined
+            )
+        ]
         for holder in encoding.HATCHES:
             if holder in order:
                 # The stripes are set in the dict below: altair validates a gradient of many
                 # stops slowly.
-                layers.append(stacked.transform_filter(alt.datum.holder == holder).mark_area(
-                    interpolate="step-after", clip=True, fill="#000000",
-                    description=f"hatch {holder} {240 if detail else 120}").encode(
-                    x=x, y=y, y2="y1:Q", tooltip=tooltip if detail else alt.Undefined))
+                layers.append(
+                    stacked.transform_filter(alt.datum.holder == holder)
+                    .mark_area(
+                        interpolate="step-after",
+                        clip=True,
+                        fill="#000000",
+                        description=f"hatch {holder} {240 if detail else 120}",
+                    )
+                    .encode(x=x, y=y, y2="y1:Q", tooltip=tooltip if detail else alt.Undefined)
+                )
         return layers
 
     x_all = alt.X("date:T", title=None, axis=strip_axis, scale=alt.Scale(type="utc", domain=ends))
-    x_zoom = alt.X("date:T", title=None, axis=axis,
-                   scale=alt.Scale(type="utc", domain={"param": "brush"} if window else ends))
+    x_zoom = alt.X(
+        "date:T",
+        title=None,
+        axis=axis,
+        scale=alt.Scale(type="utc", domain={"param": "brush"} if window else ends),
+    )
     height = 170
-    ticks = alt.Chart(pd.DataFrame({"date": list(key_dates)})).mark_tick(
-        color="#111", thickness=2, size=14, clip=True).encode(
-        x=x_zoom, y=alt.value(height), tooltip=[alt.Tooltip("utcyearmonthdate(date):T", title="claims on",
-                                                       format="%Y-%m-%d")]).add_params(pick)
-    rule = alt.Chart().mark_rule(color="black", strokeWidth=2, clip=True,
-                                   description="date-rule").encode(
-        x=x_zoom)
-    detail = alt.layer(*areas(x_zoom, detail=True), ticks, rule).properties(height=height,
-                                                                              width="container")
+    ticks = (
+        alt.Chart(pd.DataFrame({"date": list(key_dates)}))
+        .mark_tick(color="#111", thickness=2, size=14, clip=True)
+        .encode(
+            x=x_zoom,
+            y=alt.value(height),
+            tooltip=[alt.Tooltip("utcyearmonthdate(date):T", title="claims on", format="%Y-%m-%d")],
+        )
+        .add_params(pick)
+    )
+    rule = (
+        alt.Chart()
+        .mark_rule(color="black", strokeWidth=2, clip=True, description="date-rule")
+        .encode(x=x_zoom)
+    )
+    detail = alt.layer(*areas(x_zoom, detail=True), ticks, rule).properties(height=height, width="container")
     strip = areas(x_all, detail=False)
     strip[0] = strip[0].add_params(brush)
     overview = alt.layer(*strip).properties(height=40, width="container")
     with alt.data_transformers.enable("default", max_rows=None):
-        spec = alt.vconcat(detail, overview, spacing=6).resolve_scale(
-            color="shared").to_dict()
+        spec = alt.vconcat(detail, overview, spacing=6).resolve_scale(color="shared").to_dict()
     # The rule draws the main data, so its layer has none of its own; and no theme sizes.
     _drop_rule_data(spec)
     _set_hatches(spec)
@@ -738,6 +801,7 @@ def figure_module():
 
 # -- Comparing with an earlier version of the claims file (sidebar) ----------------------------
 
+
 @st.cache_data(ttl=30, show_spinner=False)
 def _revisions(path: str) -> list:
     from . import revisions
@@ -776,11 +840,17 @@ def earlier_version_sidebar(loaded: Loaded, claims: ClaimSet, *, view: str, on: 
     labels = {r.rev: f"{r.date} {r.rev}: {r.subject[:60]}" for r in revs}
     with st.sidebar:
         st.subheader("Compare with an earlier version")
-        rev = st.selectbox("Version of the claims file (git)", [None, *labels], key="compare_rev",
-                           format_func=lambda r: "Choose a commit…" if r is None else labels[r])
+        rev = st.selectbox(
+            "Version of the claims file (git)",
+            [None, *labels],
+            key="compare_rev",
+            format_func=lambda r: "Choose a commit…" if r is None else labels[r],
+        )
         if rev is None:
-            st.caption("Lists the districts whose colour in the view shown would differ; "
-                       "`python -m dashboard diff --git REV` gives the whole comparison.")
+            st.caption(
+                "Lists the districts whose colour in the view shown would differ; "
+                "`python -m dashboard diff --git REV` gives the whole comparison."
+            )
             return
         changes, problems = _holder_changes(loaded.path, rev, claims.digest, view, claims)
         if changes is None:
@@ -791,12 +861,23 @@ def earlier_version_sidebar(loaded: Loaded, claims: ClaimSet, *, view: str, on: 
             st.caption("No district has another colour in this view.")
             return
         day = dt.date.fromisoformat(on)
-        st.caption(f"{len(changes)} district range(s) with another colour in this view "
-                   "(then → now); ✓ marks the ones on the date shown.")
-        st.dataframe(pd.DataFrame([{
-            "district": c.district, "from": c.start.isoformat(),
-            "to": c.end.isoformat() if c.end else "onwards",
-            "then": holder_label(claims, c.old_holder),
-            "now": holder_label(claims, c.new_holder),
-            "on date": "✓" if c.start <= day and (c.end is None or day <= c.end) else ""}
-            for c in changes]), hide_index=True)
+        st.caption(
+            f"{len(changes)} district range(s) with another colour in this view "
+            "(then → now); ✓ marks the ones on the date shown."
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "district": c.district,
+                        "from": c.start.isoformat(),
+                        "to": c.end.isoformat() if c.end else "onwards",
+                        "then": holder_label(claims, c.old_holder),
+                        "now": holder_label(claims, c.new_holder),
+                        "on date": "✓" if c.start <= day and (c.end is None or day <= c.end) else "",
+                    }
+                    for c in changes
+                ]
+            ),
+            hide_index=True,
+        )

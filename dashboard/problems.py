@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 # Characters never printed raw: C0 and C1 controls and DEL (terminal escapes such as ESC or
 # CSI \x9b), line and paragraph separators, and the bidirectional overrides that can make a
 # line read differently from what it holds ("Trojan source").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                          "\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -33,6 +32,7 @@ def printable(text: str, *, keep: str = "") -> str:
     >>> printable("a\\nb", keep="\\n") == "a\\nb"
     True
     """
+
     def escape(match: re.Match) -> str:
         char = match.group()
         if char in keep:

@@ -43,9 +43,11 @@ main { flex: 1 1 auto; display: flex; flex-direction: column; padding: 6px 12px 
 @media (max-width: 480px) { header h1 { font-size: 1.05rem; } main { padding: 4px 6px 6px; } }
 """
 
-SUBTITLE = ("Who claimed which district, day by day: each side's claims, independent reports, "
-            "and where they collide. Hover a district for the claim behind its colour; click it "
-            "for its history.")
+SUBTITLE = (
+    "Who claimed which district, day by day: each side's claims, independent reports, "
+    "and where they collide. Hover a district for the claim behind its colour; click it "
+    "for its history."
+)
 
 
 def basemap_option(name: str | None) -> dict | None:
@@ -60,15 +62,16 @@ def basemap_option(name: str | None) -> dict | None:
 def _page(data: dict, *, options: dict, head: str, scripts: str) -> str:
     title = html.escape(data["title"])
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta name=\"referrer\" content=\"no-referrer\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="referrer" content="no-referrer">\n'
         f"<title>{title}</title>\n{head}<style>{PAGE_CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>{title}</h1><p>{html.escape(SUBTITLE)}</p></header>\n"
-        "<main><div id=\"map\" class=\"cm-root\" aria-label=\"Map of claimed control\"></div></main>\n"
-        f"<script type=\"application/json\" id=\"map-data\">{mapdata.engine_json(data)}</script>\n"
-        f"<script type=\"application/json\" id=\"map-options\">{mapdata.engine_json(options)}</script>\n"
-        f"{scripts}</body>\n</html>\n")
+        '<main><div id="map" class="cm-root" aria-label="Map of claimed control"></div></main>\n'
+        f'<script type="application/json" id="map-data">{mapdata.engine_json(data)}</script>\n'
+        f'<script type="application/json" id="map-options">{mapdata.engine_json(options)}</script>\n'
+        f"{scripts}</body>\n</html>\n"
+    )
 
 
 def _inline_script(code: str) -> str:
@@ -76,8 +79,9 @@ def _inline_script(code: str) -> str:
     return "<script>" + code.replace("</script", "<\\/script") + "</script>\n"
 
 
-def site_files(claims: ClaimSet, districts, *, region: str | None = None, places=None,
-               basemap: str | None = None) -> dict[str, str]:
+def site_files(
+    claims: ClaimSet, districts, *, region: str | None = None, places=None, basemap: str | None = None
+) -> dict[str, str]:
     """The published site as ``{file name: text}``: ``index.html`` and its scripts and styles.
 
     Examples
@@ -94,17 +98,33 @@ def site_files(claims: ClaimSet, districts, *, region: str | None = None, places
     data = mapdata.engine_data(claims, districts, region=region, places=places)
     leaflet_css, leaflet_js = mapdata.leaflet_assets()
     engine_css, engine_js = mapdata.engine_assets()
-    head = ('<link rel="stylesheet" href="leaflet.css">\n<link rel="stylesheet" href="engine.css">\n')
-    scripts = ('<script src="leaflet.js"></script>\n<script src="engine.js"></script>\n'
-               '<script src="bootstrap.js"></script>\n')
-    index = _page(data, options={"hash": True, "basemap": basemap_option(basemap)}, head=head,
-                  scripts=scripts)
-    return {"index.html": index, "leaflet.css": leaflet_css, "leaflet.js": leaflet_js,
-            "engine.css": engine_css, "engine.js": engine_js, "bootstrap.js": BOOTSTRAP_JS}
+    head = '<link rel="stylesheet" href="leaflet.css">\n<link rel="stylesheet" href="engine.css">\n'
+    scripts = (
+        '<script src="leaflet.js"></script>\n<script src="engine.js"></script>\n'
+        '<script src="bootstrap.js"></script>\n'
+    )
+    index = _page(
+        data, options={"hash": True, "basemap": basemap_option(basemap)}, head=head, scripts=scripts
+    )
+    return {
+        "index.html": index,
+        "leaflet.css": leaflet_css,
+        "leaflet.js": leaflet_js,
+        "engine.css": engine_css,
+        "engine.js": engine_js,
+        "bootstrap.js": BOOTSTRAP_JS,
+    }
 
 
-def publish(claims: ClaimSet, districts, out_dir, *, region: str | None = None, places=None,
-            basemap: str | None = None) -> list[Path]:
+def publish(
+    claims: ClaimSet,
+    districts,
+    out_dir,
+    *,
+    region: str | None = None,
+    places=None,
+    basemap: str | None = None,
+) -> list[Path]:
     """Write the static site to ``out_dir`` (created if needed); return the files written.
 
     Parameters
@@ -134,17 +154,25 @@ def publish(claims: ClaimSet, districts, out_dir, *, region: str | None = None, 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in site_files(claims, districts, region=region, places=places,
-                                 basemap=basemap).items():
+    for name, text in site_files(claims, districts, region=region, places=places, basemap=basemap).items():
         path = out / name
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 
 
-def standalone_html(claims: ClaimSet, districts, *, view: str | None = None, date=None,
-                    district: str | None = None, region: str | None = None, places=None,
-                    basemap: str | None = None, hash: bool = False) -> str:
+def standalone_html(
+    claims: ClaimSet,
+    districts,
+    *,
+    view: str | None = None,
+    date=None,
+    district: str | None = None,
+    region: str | None = None,
+    places=None,
+    basemap: str | None = None,
+    hash: bool = False,
+) -> str:
     """One self-contained HTML page of the engine (Leaflet and the engine inlined), opened at
     ``view`` and ``date``: what ``python -m dashboard render`` writes.
 
@@ -161,23 +189,32 @@ def standalone_html(claims: ClaimSet, districts, *, view: str | None = None, dat
     (True, False)
     """
     data = mapdata.engine_data(claims, districts, region=region, places=places)
-    state = {k: v for k, v in {"view": view, "date": str(date)[:10] if date else None,
-                               "district": district}.items() if v}
+    state = {
+        k: v
+        for k, v in {"view": view, "date": str(date)[:10] if date else None, "district": district}.items()
+        if v
+    }
     return page_of_data(data, state=state, basemap=basemap, hash=hash)
 
 
-def page_of_data(data: dict, *, state: dict | None = None, basemap: str | None = None,
-                 hash: bool = False) -> str:
+def page_of_data(
+    data: dict, *, state: dict | None = None, basemap: str | None = None, hash: bool = False
+) -> str:
     """The self-contained page of :func:`standalone_html` for data already built by
     :func:`mapdata.engine_data`."""
     leaflet_css, leaflet_js = mapdata.leaflet_assets()
     engine_css, engine_js = mapdata.engine_assets()
     head = f"<style>{leaflet_css}</style>\n<style>{engine_css}</style>\n"
     scripts = "".join(_inline_script(code) for code in (leaflet_js, engine_js, BOOTSTRAP_JS))
-    return _page(data, options={"state": state or {}, "hash": hash, "basemap": basemap_option(basemap)},
-                 head=head, scripts=scripts)
+    return _page(
+        data,
+        options={"state": state or {}, "hash": hash, "basemap": basemap_option(basemap)},
+        head=head,
+        scripts=scripts,
+    )
 
 
-EMBED_SNIPPET = ('<iframe src="https://example.org/panjshir-map/index.html" title="Who claimed which '
-                 'district" width="100%" height="640" style="border:0" loading="lazy"></iframe>')
-
+EMBED_SNIPPET = (
+    '<iframe src="https://example.org/panjshir-map/index.html" title="Who claimed which '
+    'district" width="100%" height="640" style="border:0" loading="lazy"></iframe>'
+)

@@ -31,8 +31,14 @@ class Revision:
 
 def _git(args: list[str], cwd: Path) -> bytes:
     try:
-        done = subprocess.run(["git", *args], check=False, cwd=cwd, capture_output=True, timeout=TIMEOUT,
-                              stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            ["git", *args],
+            check=False,
+            cwd=cwd,
+            capture_output=True,
+            timeout=TIMEOUT,
+            stdin=subprocess.DEVNULL,
+        )
     except FileNotFoundError:
         raise RevisionError("git is not installed") from None
     except subprocess.TimeoutExpired:
@@ -59,8 +65,9 @@ def locate(path) -> tuple[Path, str]:
     try:
         root = Path(_git(["rev-parse", "--show-toplevel"], folder).decode().strip()).resolve()
     except RevisionError:
-        raise RevisionError(f"{folder} is not in a git repository; compare two files with "
-                            "'diff OLD.yaml NEW.yaml' instead") from None
+        raise RevisionError(
+            f"{folder} is not in a git repository; compare two files with 'diff OLD.yaml NEW.yaml' instead"
+        ) from None
     return root, path.relative_to(root).as_posix()
 
 
@@ -85,7 +92,8 @@ def show(path, rev: str) -> bytes:
 def history(path, *, limit: int = 30) -> list[Revision]:
     """The latest commits that changed ``path``, newest first (``git log --follow``)."""
     root, relative = locate(path)
-    out = _git(["log", f"--max-count={int(limit)}", "--format=%h%x00%as%x00%s", "--follow",
-                "--", relative], root)
+    out = _git(
+        ["log", f"--max-count={int(limit)}", "--format=%h%x00%as%x00%s", "--follow", "--", relative], root
+    )
     rows = [line.split("\0") for line in out.decode("utf-8", "replace").splitlines()]
     return [Revision(*row) for row in rows if len(row) == 3]

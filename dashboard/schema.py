@@ -29,41 +29,39 @@ REGENERATE = "python -m dashboard schema -o claims.schema.json"
 
 DESCRIPTIONS: dict[str, str] = {
     "": "Source-attributed claims about who holds which districts of one province (or a "
-        "country), on what date and on whose word. The checker `python -m dashboard validate` "
-        "also checks what a schema cannot: district and place names, dates, links, that each "
-        "source, side and holder exists, and unique claim ids.",
+    "country), on what date and on whose word. The checker `python -m dashboard validate` "
+    "also checks what a schema cannot: district and place names, dates, links, that each "
+    "source, side and holder exists, and unique claim ids.",
     "/version": "Format version of this file; this program reads version 1.",
-    "/region": "Where the districts come from: a province (admin-1) or a whole country of the "
-               "boundary data.",
+    "/region": "Where the districts come from: a province (admin-1) or a whole country of the boundary data.",
     "/region/province": "Admin-1 P-code (e.g. AF08 for Panjshir) or name of the province.",
     "/region/country": "Admin-0 P-code (AF) to use every district of the country; a district "
-                       "name shared by several districts must then be given as a P-code.",
+    "name shared by several districts must then be given as a P-code.",
     "/region/name": "How the region is called on the page (optional).",
     "/sides": "Who can hold a district: side id (lower-case letters, digits, '.', '-', '_') to "
-              "its label and colour. 'contested', 'unknown', 'independent', 'combined' and 'all' "
-              "are reserved.",
+    "its label and colour. 'contested', 'unknown', 'independent', 'combined' and 'all' "
+    "are reserved.",
     "/sides/*": "One side.",
     "/sides/*/label": "The side's name as shown in the legend and the view picker.",
-    "/sides/*/color": "The side's colour on the map, as #rrggbb (prefer colour-blind-safe "
-                      "colours).",
+    "/sides/*/color": "The side's colour on the map, as #rrggbb (prefer colour-blind-safe colours).",
     "/sources": "Whose word a claim is: source id to the person, office or outlet.",
     "/sources/*": "One source.",
     "/sources/*/name": "Who the source is, as shown next to each of its claims.",
     "/sources/*/side": "The side the source speaks for (a side id), or 'independent' for the "
-                       "press and observers. A claim's view is its source's side.",
+    "press and observers. A claim's view is its source's side.",
     "/sources/*/url": "The source's home page or account (http or https only).",
     "/sources/*/note": "Anything a reader should know about the source (optional).",
     "/sources/*/kind": "What kind of voice the source is: official, spokesman, relay, wire, media, "
-                       "local-media, eyewitness, analyst, ngo or advocacy (docs/methodology.md). "
-                       "An advocacy, official or spokesman source is never independent (optional).",
+    "local-media, eyewitness, analyst, ngo or advocacy (docs/methodology.md). "
+    "An advocacy, official or spokesman source is never independent (optional).",
     "/sources/*/leaning": "A short note on the person's or outlet's known leaning (optional).",
     "/claims": "The claims, one per statement, in the order they were made within a day (on the "
-               "same date and time, the later one in the file wins within a view).",
+    "same date and time, the later one in the file wins within a view).",
     "/claims/*": "One claim: on `date`, `source` said that `holder` holds `districts`.",
     "/claims/*/id": "Unique, stable id of the claim (lower-case letters, digits, '.', '-', '_'); "
-                    "reviews and links refer to it.",
+    "reviews and links refer to it.",
     "/claims/*/date": "When the claim was made: an ISO date (2021-09-05) or date and time "
-                      "(2021-09-05T14:00); not before 1900, not in the future.",
+    "(2021-09-05T14:00); not before 1900, not in the future.",
     "/claims/*/source": "Who made the claim: a source id from `sources`.",
     "/claims/*/via": "Who carried the claim, if not the source itself: a source id (optional).",
     "/claims/*/url": "Where the claim can be read (http or https only).",
@@ -71,17 +69,17 @@ DESCRIPTIONS: dict[str, str] = {
     "/claims/*/quote": "The claim's words, verbatim and short (at most 1,000 characters).",
     "/claims/*/holder": "Who the source says holds the districts: a side id, or 'contested'.",
     "/claims/*/districts": "The districts the claim is about: 'all', or a list of names or "
-                           "P-codes of the region (official, Dari, alternative or alias names).",
+    "P-codes of the region (official, Dari, alternative or alias names).",
     "/claims/*/except": "Districts left out of 'districts: all' (only with 'all').",
     "/claims/*/except/*": "A district name or P-code.",
     "/claims/*/places": "Named places (passes, villages) the claim is about, each counted for "
-                        "its district (listed in geodata/places.yaml).",
+    "its district (listed in geodata/places.yaml).",
     "/claims/*/places/*": "A place name from geodata/places.yaml.",
     "/claims/*/note": "A coder's note on the claim (optional).",
     "/claims/*/date_note": "How the date (and the order within the day) was assigned (optional).",
     "/claims/*/date_precision": "How precisely the date is known: day (stated), approximate (a day "
-                                "inferred, e.g. from 'on Sunday'), week or month, after ACLED's "
-                                "time precision codes (optional; not stated means day).",
+    "inferred, e.g. from 'on Sunday'), week or month, after ACLED's "
+    "time precision codes (optional; not stated means day).",
     "/claims/*/confidence": "How sure the coding is: high, medium or low (optional).",
 }
 
@@ -170,8 +168,10 @@ def _ecma(node):
     {'pattern': '^[a-z]+$', 'x': [{'pattern': '^#[0-9]{6}$'}]}
     """
     if isinstance(node, dict):
-        return {k: (v.replace("\\Z", "$") if k == "pattern" and isinstance(v, str) else _ecma(v))
-                for k, v in node.items()}
+        return {
+            k: (v.replace("\\Z", "$") if k == "pattern" and isinstance(v, str) else _ecma(v))
+            for k, v in node.items()
+        }
     return [_ecma(v) for v in node] if isinstance(node, list) else node
 
 

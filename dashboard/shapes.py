@@ -47,6 +47,7 @@ class ShapeError(Exception):
 # Simplification
 # --------------------------------------------------------------------------------------------
 
+
 def polygonal(geom):
     """Keep only the polygonal parts of a geometry (make_valid may add lines or points).
 
@@ -71,8 +72,9 @@ def polygonal(geom):
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
-def simplify(districts: gpd.GeoDataFrame, tolerance: float = 0.002, *,
-             grid: float | None = None) -> gpd.GeoDataFrame:
+def simplify(
+    districts: gpd.GeoDataFrame, tolerance: float = 0.002, *, grid: float | None = None
+) -> gpd.GeoDataFrame:
     """A lighter copy of the districts, neighbours still sharing their borders exactly.
 
     The polygons are simplified together as one coverage (``shapely.coverage_simplify``,
@@ -153,8 +155,7 @@ def _mend(geoms: np.ndarray, grid: float) -> np.ndarray:
     for i in bad:
         near = tree.query(geoms[i], predicate="intersects")
         near = near[near != i]
-        mended = shapely.snap(geoms[i], shapely.multipoints(shapely.get_coordinates(geoms[near])),
-                              grid / 2)
+        mended = shapely.snap(geoms[i], shapely.multipoints(shapely.get_coordinates(geoms[near])), grid / 2)
         if mended.is_valid:
             out[i] = mended
     return out
@@ -227,6 +228,7 @@ def _object_column(items, index):
 # Topology: shared borders stored once (TopoJSON)
 # --------------------------------------------------------------------------------------------
 
+
 def _rings_of(geom) -> list[list[np.ndarray]]:
     """Polygons -> rings -> (n, 2) int64 grid coordinates, without the closing vertex."""
     if geom is None or geom.is_empty:
@@ -263,8 +265,9 @@ def _keys(xy: np.ndarray) -> np.ndarray:
     return (xy[:, 0] << 32) | (xy[:, 1] & 0xFFFFFFFF)
 
 
-def to_topology(geometries, properties: list[dict], *, name: str = "districts",
-                members: dict | None = None) -> dict:
+def to_topology(
+    geometries, properties: list[dict], *, name: str = "districts", members: dict | None = None
+) -> dict:
     """TopoJSON of polygons on the :data:`GRID`, each shared border stored once.
 
     Rings are cut into arcs where borders meet; an arc two districts share is written once
@@ -318,7 +321,7 @@ def to_topology(geometries, properties: list[dict], *, name: str = "districts",
         rolled = np.roll(xy, -cuts[0], axis=0)
         cuts = [c - cuts[0] for c in cuts] + [len(xy)]
         closed = np.vstack([rolled, rolled[:1]])
-        return [arc_id(closed[a:b + 1].copy()) for a, b in itertools.pairwise(cuts)]
+        return [arc_id(closed[a : b + 1].copy()) for a, b in itertools.pairwise(cuts)]
 
     geometries_out = []
     for polygons, props in zip(shapes, properties):
@@ -347,8 +350,9 @@ def to_topology(geometries, properties: list[dict], *, name: str = "districts",
     }
 
 
-def from_topology(topology: dict, *, name: str = "districts",
-                  select: list[int] | None = None) -> tuple[list, list[dict]]:
+def from_topology(
+    topology: dict, *, name: str = "districts", select: list[int] | None = None
+) -> tuple[list, list[dict]]:
     """The polygons and properties of a :func:`to_topology` dict, coordinates exactly on the grid.
 
     Parameters
@@ -375,8 +379,9 @@ def from_topology(topology: dict, *, name: str = "districts",
     """
     try:
         transform = topology["transform"]
-        if [float(v) for v in transform["scale"]] != [1 / SCALE, 1 / SCALE] or \
-                [float(v) for v in transform["translate"]] != [0.0, 0.0]:
+        if [float(v) for v in transform["scale"]] != [1 / SCALE, 1 / SCALE] or [
+            float(v) for v in transform["translate"]
+        ] != [0.0, 0.0]:
             raise ShapeError(f"the topology is not on the 1/{SCALE} degree grid: {transform}")
         raw_arcs = topology["arcs"]
         collection = topology["objects"][name]["geometries"]
@@ -404,8 +409,7 @@ def from_topology(topology: dict, *, name: str = "districts",
             polygons = [refs] if kind == "Polygon" else refs if kind == "MultiPolygon" else None
             if polygons is None:
                 raise ShapeError(f"a {kind} where districts must be polygons")
-            built = [shapely.Polygon(ring(rings[0]), [ring(r) for r in rings[1:]])
-                     for rings in polygons]
+            built = [shapely.Polygon(ring(rings[0]), [ring(r) for r in rings[1:]]) for rings in polygons]
         except (KeyError, TypeError, IndexError, ValueError) as exc:
             raise ShapeError(f"a damaged geometry in the topology: {exc!r}") from None
         geoms.append(built[0] if kind == "Polygon" else shapely.MultiPolygon(built))

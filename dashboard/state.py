@@ -40,8 +40,7 @@ class MapState:
     stamp: str | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict:
-        return {"view": self.view, "date": self.date, "district": self.district,
-                "compare": self.compare}
+        return {"view": self.view, "date": self.date, "district": self.district, "compare": self.compare}
 
     def query(self) -> dict[str, str]:
         """The URL's query parameters for this state (empty values left out)."""
@@ -88,9 +87,16 @@ class Step:
         return self.session.push
 
 
-def step(previous: Session | None, options: Options, *, query: Mapping[str, str] | None = None,
-         map_state=_UNSET, chart_pick: str | None = None, chart_event: str | None = None,
-         select=_UNSET) -> Step:
+def step(
+    previous: Session | None,
+    options: Options,
+    *,
+    query: Mapping[str, str] | None = None,
+    map_state=_UNSET,
+    chart_pick: str | None = None,
+    chart_event: str | None = None,
+    select=_UNSET,
+) -> Step:
     """The page's state after one rerun.
 
     Parameters
@@ -176,8 +182,7 @@ def step(previous: Session | None, options: Options, *, query: Mapping[str, str]
     session = replace(session, state=state, seen_select=state.district)
     if state != session.shown:
         seq = session.seq + 1
-        session = replace(session, seq=seq, push={"seq": seq, "state": state.as_dict()},
-                          shown=state)
+        session = replace(session, seq=seq, push={"seq": seq, "state": state.as_dict()}, shown=state)
     return Step(session, ignored)
 
 
@@ -240,8 +245,10 @@ def _from_query(query: Mapping[str, str], options: Options) -> tuple[MapState, l
 
     view = query.get("view")
     if view is not None and view not in options.views:
-        ignored.append(f"{shown('view', view)}: not a view of these claims "
-                       f"({', '.join(options.views)}); showing {options.views[0]}")
+        ignored.append(
+            f"{shown('view', view)}: not a view of these claims "
+            f"({', '.join(options.views)}); showing {options.views[0]}"
+        )
         view = None
     date = query.get("date")
     if date is not None and date not in options.days:
@@ -253,8 +260,10 @@ def _from_query(query: Mapping[str, str], options: Options) -> tuple[MapState, l
         if day is not None and len(date) == 10:
             # A real day outside the claims' range: the nearest end.
             fallback = min(max(day.isoformat(), options.days[0]), options.days[-1])
-        ignored.append(f"{shown('date', date)}: not a day between {options.days[0]} and "
-                       f"{options.days[-1]}; showing {fallback}")
+        ignored.append(
+            f"{shown('date', date)}: not a day between {options.days[0]} and "
+            f"{options.days[-1]}; showing {fallback}"
+        )
         date = fallback
     district = query.get("district")
     if district is not None:
@@ -286,6 +295,7 @@ def _apply(state: MapState, reported: Mapping, options: Options) -> MapState:
 
 def _printable(value: str, limit: int = 60) -> str:
     """A URL value as it may be shown: control characters escaped, length bounded."""
-    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                   for c in str(value)[:limit])
+    text = "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(value)[:limit]
+    )
     return text + ("…" if len(str(value)) > limit else "")

@@ -7,8 +7,11 @@ import datetime as dt
 from .claims import INDEPENDENT, Claim, ClaimSet, Side, Source
 from .gazetteer import District, Gazetteer
 
-TINY_DISTRICTS = (District("XX0101", "North", "شمال"), District("XX0102", "South", "جنوب"),
-                  District("XX0103", "East", "شرق"))
+TINY_DISTRICTS = (
+    District("XX0101", "North", "شمال"),
+    District("XX0102", "South", "جنوب"),
+    District("XX0103", "East", "شرق"),
+)
 
 
 def tiny_gazetteer() -> Gazetteer:
@@ -27,9 +30,15 @@ def tiny_claims(rows, *, sides=("red", "blue")) -> ClaimSet:
     for i, (when, source, holder, names) in enumerate(rows):
         when = dt.datetime.fromisoformat(when) if isinstance(when, str) else when
         pcodes = tuple(by_name.values()) if names == "all" else tuple(by_name[n] for n in names)
-        claims.append(Claim(id=f"c{i}", when=when, source=source, holder=holder,
-                            districts=pcodes, order=i, line=i + 1))
+        claims.append(
+            Claim(id=f"c{i}", when=when, source=source, holder=holder, districts=pcodes, order=i, line=i + 1)
+        )
     sources = {s: Source(s, s.title(), s) for s in sides}
     sources["press"] = Source("press", "Press", INDEPENDENT)
-    return ClaimSet(province="XX01", sides={s: Side(s, s.title(), "#000000") for s in sides},
-                    sources=sources, claims=tuple(claims), districts=TINY_DISTRICTS)
+    return ClaimSet(
+        province="XX01",
+        sides={s: Side(s, s.title(), "#000000") for s in sides},
+        sources=sources,
+        claims=tuple(claims),
+        districts=TINY_DISTRICTS,
+    )

@@ -83,8 +83,14 @@ def who_says_what(claims: ClaimSet, on) -> pd.DataFrame:
                 source = claims.sources[claim.source].name
                 if claim.via:
                     source += f" (via {claims.sources[claim.via].name})"
-                link = next((u for u in (claim.url, claim.archived_url)
-                             if u and u.lower().startswith(("http://", "https://"))), None)
+                link = next(
+                    (
+                        u
+                        for u in (claim.url, claim.archived_url)
+                        if u and u.lower().startswith(("http://", "https://"))
+                    ),
+                    None,
+                )
             row[f"{voice} source"] = source
             row[f"{voice} link"] = link
     columns = ["pcode", "district", *(f"{v} {f}" for v in voices(claims) for f in FIELDS)]

@@ -86,9 +86,14 @@ def read_located(text: str, *, max_depth: int) -> Located:
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         found.value = NONE
-        found.problems.append((line, "control-character",
-                               f"control character {escaped(_char(exc.character))} is not allowed in YAML",
-                               "remove the control character"))
+        found.problems.append(
+            (
+                line,
+                "control-character",
+                f"control character {escaped(_char(exc.character))} is not allowed in YAML",
+                "remove the control character",
+            )
+        )
     except yaml.YAMLError as exc:
         found.value = NONE
         found.problems.append((1, "yaml-syntax", f"YAML error: {shorten(exc, 200)}", None))
@@ -107,15 +112,17 @@ def _read(text: str, max_depth: int, lines: dict, problems: list) -> Any:
         if kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                problem(event.start_mark.line + 1, "yaml-syntax",
-                        "YAML syntax error: a second document ('---'); a claims file is one")
+                problem(
+                    event.start_mark.line + 1,
+                    "yaml-syntax",
+                    "YAML syntax error: a second document ('---'); a claims file is one",
+                )
                 return NONE
             continue
         if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
             stack.pop()
             continue
-        if kind not in (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
-                        yaml.SequenceStartEvent):
+        if kind not in (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
             continue
         line = event.start_mark.line + 1
         if kind is yaml.AliasEvent:
@@ -125,9 +132,12 @@ def _read(text: str, max_depth: int, lines: dict, problems: list) -> Any:
             value = _scalar(event)
             bad = FORBIDDEN.search(event.value)
             if bad:  # written as an escape ("\\e", "\\x9b", "\\0"): refused like the raw byte
-                problem(line, "control-character",
-                        f"control character {escaped(bad.group())} in text "
-                        f"'{shorten(event.value, 60)}'", "remove the control character")
+                problem(
+                    line,
+                    "control-character",
+                    f"control character {escaped(bad.group())} in text '{shorten(event.value, 60)}'",
+                    "remove the control character",
+                )
         else:
             if len(stack) > max_depth:
                 problem(line, "too-deep", f"nested more than {max_depth} levels")
@@ -150,8 +160,9 @@ def _read(text: str, max_depth: int, lines: dict, problems: list) -> Any:
                     key = str(value)
                     if key in container:
                         first = lines.get((*parent, key), "?")
-                        problem(line, "duplicate-key",
-                                f"duplicate key '{shorten(key)}' (first at line {first})")
+                        problem(
+                            line, "duplicate-key", f"duplicate key '{shorten(key)}' (first at line {first})"
+                        )
                         frame[2] = _SKIP
                     else:
                         lines[(*parent, key)] = line
@@ -195,7 +206,7 @@ class BigNumber(int):
     """
 
     def __new__(cls, text: str):
-        number = super().__new__(cls, 10 ** MAX_NUMBER_LENGTH)
+        number = super().__new__(cls, 10**MAX_NUMBER_LENGTH)
         number.length = len(text)
         return number
 
@@ -218,8 +229,7 @@ def escaped(char: str) -> str:
     shown = printable(char)
     if shown == char:
         code = ord(char)
-        shown = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
-            else f"\\U{code:08x}"
+        shown = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
     return f"'{shown}'"
 
 

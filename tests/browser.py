@@ -27,14 +27,16 @@ def holders(page) -> dict[str, str]:
     """``{pcode: holder}`` as the district paths on the map are drawn now."""
     return map_root(page).first.evaluate(
         "root => Object.fromEntries([...root.querySelectorAll('.cm-map path[data-pcode]')]"
-        ".map(p => [p.dataset.pcode, p.dataset.holder]))")
+        ".map(p => [p.dataset.pcode, p.dataset.holder]))"
+    )
 
 
 def fills(page) -> dict[str, str]:
     """``{pcode: fill attribute}`` of the main map's district paths (a colour or a pattern)."""
     return map_root(page).first.evaluate(
         "root => Object.fromEntries([...root.querySelectorAll('.cm-map path[data-pcode]')]"
-        ".map(p => [p.dataset.pcode, p.getAttribute('fill')]))")
+        ".map(p => [p.dataset.pcode, p.getAttribute('fill')]))"
+    )
 
 
 # In the browser: wait (each animation frame, up to ``wait`` ms) until the paths under ``root``
@@ -70,8 +72,11 @@ def wait_for_holders(page, expected: dict[str, str], timeout: float = 20.0) -> f
 
 def map_view(page) -> tuple[float, float, float]:
     """Centre latitude, longitude and zoom of the main Leaflet map."""
-    return tuple(map_root(page).first.evaluate(
-        "root => { const m = root.controlMap.map(), c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"))
+    return tuple(
+        map_root(page).first.evaluate(
+            "root => { const m = root.controlMap.map(), c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+        )
+    )
 
 
 def zoom_in_and_pan(page):
@@ -127,6 +132,7 @@ def wait_for_map(page, *, timeout: float = 20_000, **attributes: str):
 
 # ------------------------------------------------------------ the published site (no Streamlit)
 
+
 def open_site(page, url, frame=None):
     """Open a page of the engine (the published site, a render) and wait until it is drawn."""
     page.goto(url)
@@ -135,8 +141,9 @@ def open_site(page, url, frame=None):
     return root
 
 
-def wait_for_site_holders(target, want: dict[str, str], selector: str = ".cm-pane-a",
-                          timeout: float = 10_000):
+def wait_for_site_holders(
+    target, want: dict[str, str], selector: str = ".cm-pane-a", timeout: float = 10_000
+):
     """Wait until the paths of the map pane ``selector`` show ``want`` as ``{pcode: holder}``.
 
     ``target`` is a page or a frame holding the engine in its own document.
@@ -154,15 +161,20 @@ def wait_until_still(target, selector: str, timeout: float = 10_000):
         """(sel) => { const el = document.querySelector(sel); if (!el) return false;
              const r = el.getBoundingClientRect(), at = [r.x, r.y, r.width, r.height].join();
              const still = el.__lastBox === at; el.__lastBox = at; return still; }""",
-        arg=selector, timeout=timeout, polling="raf")
+        arg=selector,
+        timeout=timeout,
+        polling="raf",
+    )
 
 
 def wait_for_moveend(target, arm: bool = False, timeout: float = 10_000):
     """Leaflet's ``moveend`` on the main map: ``arm=True`` before the action, then again
     without to wait until the move (a pan, a zoom) has ended."""
     if arm:
-        target.evaluate("() => { window.__moved = false;"
-                        " controlMap.map().once('moveend', () => { window.__moved = true; }); }")
+        target.evaluate(
+            "() => { window.__moved = false;"
+            " controlMap.map().once('moveend', () => { window.__moved = true; }); }"
+        )
         return
     target.wait_for_function("() => window.__moved === true", timeout=timeout)
 
@@ -172,5 +184,7 @@ def after_play_ticks(target, ticks: int = 3, interval: int = 90):
     then an animation frame) would have run: a timer set now with a longer delay fires after
     any the engine set before it. Not a guess at a duration: an ordering barrier, for checking
     that nothing moves (a paused map stays put)."""
-    target.evaluate("""(ms) => new Promise(r => setTimeout(() => requestAnimationFrame(() => r()), ms))""",
-                    ticks * interval)
+    target.evaluate(
+        """(ms) => new Promise(r => setTimeout(() => requestAnimationFrame(() => r()), ms))""",
+        ticks * interval,
+    )

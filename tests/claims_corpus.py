@@ -29,8 +29,14 @@ claims:
 
 def block_claim(**fields) -> str:
     """A claim in block style starting on its own line (``  - id: ...``), one field a line."""
-    values = {"id": "k1", "date": "2021-09-05", "source": "karimi", "holder": "taliban",
-              "districts": "[Dara]", **fields}
+    values = {
+        "id": "k1",
+        "date": "2021-09-05",
+        "source": "karimi",
+        "holder": "taliban",
+        "districts": "[Dara]",
+        **fields,
+    }
     lines = [f"{key}: {value}" for key, value in values.items() if value is not None]
     return "  - " + "\n    ".join(lines) + "\n"
 
@@ -42,15 +48,19 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     "whitespace-only.yaml": [(1, "empty")],
     "comments-only.yaml": [(1, "empty")],
     "binary-nul.yaml": [(1, "binary")],
-    "not-utf8-latin1.yaml": [(11, "encoding")],            # the é of "tombé", line 11
-    "bom-error-line-5.yaml": [(5, "unknown-side")],        # a BOM does not shift line numbers
+    "not-utf8-latin1.yaml": [(11, "encoding")],  # the é of "tombé", line 11
+    "bom-error-line-5.yaml": [(5, "unknown-side")],  # a BOM does not shift line numbers
     "yaml-syntax-unclosed-bracket.yaml": [(11, "yaml-syntax")],  # seen at the end of the file
     "yaml-syntax-tab-indent.yaml": [(8, "yaml-syntax")],
     "control-character.yaml": [(11, "control-character")],  # ESC (terminal colours) in a quote
     # ... and written as YAML escapes ("\x9b", "\e", "\a", "\0"), in a value or a key
-    "control-escaped.yaml": [(5, "control-character"), (13, "control-character"),
-                             (14, "control-character"), (15, "control-character")],
-    "not-utf8-utf16.yaml": [(1, "encoding")],              # UTF-16 (with its BOM): not "binary"
+    "control-escaped.yaml": [
+        (5, "control-character"),
+        (13, "control-character"),
+        (14, "control-character"),
+        (15, "control-character"),
+    ],
+    "not-utf8-utf16.yaml": [(1, "encoding")],  # UTF-16 (with its BOM): not "binary"
     "duplicate-key.yaml": [(11, "duplicate-key")],
     "duplicate-key-top-level.yaml": [(11, "duplicate-key")],
     # -- aliases: refused wherever they are, reported on each line using one ------------------
@@ -85,7 +95,7 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     "unknown-field-top-level.yaml": [(11, "unknown-field")],
     "reserved-side-id.yaml": [(3, "reserved-id")],
     "wrong-version.yaml": [(1, "bad-version")],
-    "version-float.yaml": [(1, "bad-version")],          # 2.0 is not read as 2 (nor 1.0 as 1)
+    "version-float.yaml": [(1, "bad-version")],  # 2.0 is not read as 2 (nor 1.0 as 1)
     "region-province-and-country.yaml": [(4, "bad-value")],  # one of them, not both
     "claims-empty.yaml": [(5, "empty-value")],
     # -- missing fields: reported where the claim (or the file) starts ---------------------------
@@ -104,9 +114,9 @@ EXPECTED: dict[str, list[tuple[int, str]]] = {
     "except-without-all.yaml": [(11, "except-without-all")],
     "all-except-everything.yaml": [(6, "no-districts")],
     # -- links: only http(s) ------------------------------------------------------------------
-    "bad-url-javascript.yaml": [(11, "bad-url")],        # claim url
-    "bad-url-data.yaml": [(11, "bad-url")],              # claim archived_url
-    "bad-url-file.yaml": [(4, "bad-url")],               # source url
+    "bad-url-javascript.yaml": [(11, "bad-url")],  # claim url
+    "bad-url-data.yaml": [(11, "bad-url")],  # claim archived_url
+    "bad-url-file.yaml": [(4, "bad-url")],  # source url
     # -- values out of their range ------------------------------------------------------------
     "bad-color.yaml": [(3, "bad-color")],
     "bad-id.yaml": [(6, "bad-id")],
@@ -134,41 +144,69 @@ def generated_cases() -> dict[str, tuple[bytes, list[tuple[int, str]]]]:
     deep = 25  # brackets: nested well past the limit of 20 levels
     cases = {
         # 50 MB: a real claims file followed by comment lines; refused before it is parsed.
-        "too-large-50mb.yaml": (header + claim + b"# padding padding padding\n" * 1_923_077,
-                                [(1, "too-large")]),
-        "too-large-just-over.yaml": (header + claim + b"#" * (5_000_001 - len(header + claim)),
-                                     [(1, "too-large")]),
+        "too-large-50mb.yaml": (
+            header + claim + b"# padding padding padding\n" * 1_923_077,
+            [(1, "too-large")],
+        ),
+        "too-large-just-over.yaml": (
+            header + claim + b"#" * (5_000_001 - len(header + claim)),
+            [(1, "too-large")],
+        ),
         "deep-nesting-flow.yaml": (
-            header + block_claim(note="[" * deep + "]" * deep).encode(), [(11, "too-deep")]),
+            header + block_claim(note="[" * deep + "]" * deep).encode(),
+            [(11, "too-deep")],
+        ),
         "deep-nesting-block.yaml": (
-            header + claim + b"    note:\n" + b"".join(
-                b"  " * (k + 3) + b"- \n" for k in range(30)), [(30, "too-deep")]),
+            header + claim + b"    note:\n" + b"".join(b"  " * (k + 3) + b"- \n" for k in range(30)),
+            [(30, "too-deep")],
+        ),
         # So deep that the YAML parser itself gives up: still reported where it happens.
         "deep-nesting-100k.yaml": (
-            header + block_claim(note="[" * 100_000 + "]" * 100_000).encode(), [(11, "too-deep")]),
+            header + block_claim(note="[" * 100_000 + "]" * 100_000).encode(),
+            [(11, "too-deep")],
+        ),
         "long-quote-5000.yaml": (header + block_claim(quote="x" * 5000).encode(), [(11, "too-long")]),
         "long-id-500.yaml": (header + block_claim(id="k" * 500).encode(), [(6, "too-long")]),
-        "long-side-id-150.yaml": (header.replace(b"nrf: {label", b"n" * 150 + b": {label") + claim,
-                                  [(3, "too-long")]),
+        "long-side-id-150.yaml": (
+            header.replace(b"nrf: {label", b"n" * 150 + b": {label") + claim,
+            [(3, "too-long")],
+        ),
         "long-line-4mb.yaml": (b"x" * 4_000_000, [(1, "wrong-type")]),
         # Thousands of digits (Python will not print them): as the version, a quote and a key.
-        "big-number-version.yaml": (header.replace(b"version: 1", b"version: 0x" + b"f" * 4000)
-                                    + claim, [(1, "bad-version")]),
+        "big-number-version.yaml": (
+            header.replace(b"version: 1", b"version: 0x" + b"f" * 4000) + claim,
+            [(1, "bad-version")],
+        ),
         "big-number-quote.yaml": (header + block_claim(quote="1" * 5000).encode(), [(11, "wrong-type")]),
-        "big-number-key.yaml": (header + claim + b"    ? " + b"9" * 5000 + b"\n    : x\n",
-                                [(11, "unknown-field")]),
-        "big-number-date.yaml": (header + block_claim(date="0x" + "a" * 4000).encode(), [(7, "bad-date"), (7, "wrong-type")]),
+        "big-number-key.yaml": (
+            header + claim + b"    ? " + b"9" * 5000 + b"\n    : x\n",
+            [(11, "unknown-field")],
+        ),
+        "big-number-date.yaml": (
+            header + block_claim(date="0x" + "a" * 4000).encode(),
+            [(7, "bad-date"), (7, "wrong-type")],
+        ),
         # Country-wide claims on 'all' districts: 2,600 x 399 pairs pass the bound at claim 2,507.
         "too-many-districts.yaml": (
-            header.replace(b"province: AF08", b"country: AF") + b"".join(
+            header.replace(b"province: AF08", b"country: AF")
+            + b"".join(
                 b"  - {id: c%d, date: 2021-09-05, source: karimi, holder: taliban, districts: all}\n" % i
-                for i in range(2600)), [(5 + 2507, "too-many-districts")]),
+                for i in range(2600)
+            ),
+            [(5 + 2507, "too-many-districts")],
+        ),
         # 3,000 unknown district names: suggestions for the first 100, then one line says so.
         "many-unknown-names.yaml": (
-            header + b"".join(block_claim(id=f"k{i}", districts="[" + ", ".join(
-                f"Nowhere{i}x{j}" for j in range(1000)) + "]").encode() for i in range(3)),
-            [(1, "too-many-problems")] + [(line, "unknown-district") for line in (10, 15, 20)
-                                          for _ in range(1000)]),
+            header
+            + b"".join(
+                block_claim(
+                    id=f"k{i}", districts="[" + ", ".join(f"Nowhere{i}x{j}" for j in range(1000)) + "]"
+                ).encode()
+                for i in range(3)
+            ),
+            [(1, "too-many-problems")]
+            + [(line, "unknown-district") for line in (10, 15, 20) for _ in range(1000)],
+        ),
     }
     return cases
 
@@ -191,6 +229,7 @@ def _boundary(province):
 @contextlib.contextmanager
 def time_limit(seconds: float):
     """Raise TimeoutError in this (main) thread if the block runs longer than ``seconds``."""
+
     def on_alarm(signum, frame):
         raise TimeoutError(f"still running after {seconds} s")
 

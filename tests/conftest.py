@@ -18,8 +18,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class ServerURL(str):
@@ -35,19 +43,38 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(claims: Path, *, script: Path = ROOT / "dashboard" / "app.py", timeout=60,
-                     env: dict | None = None):
+def streamlit_server(
+    claims: Path, *, script: Path = ROOT / "dashboard" / "app.py", timeout=60, env: dict | None = None
+):
     """Run ``streamlit run`` on a free loopback port until the block ends; yield its URL."""
     port = free_port()
-    log = (OUTPUT / f"server-{port}.log")
+    log = OUTPUT / f"server-{port}.log"
     OUTPUT.mkdir(exist_ok=True)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, "DASHBOARD_CLAIMS": str(claims), **(env or {})})
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "DASHBOARD_CLAIMS": str(claims), **(env or {})},
+        )
     url = ServerURL(f"http://127.0.0.1:{port}")
     url.pid = proc.pid
     try:

@@ -50,15 +50,22 @@ def unescape(markdown: str) -> str:
 
 
 def heading(at) -> str:
-    return next(unescape(h.value) for h in at.subheader if re.search(r"(claims|combined|reports)\\?, ",
-                                                                     h.value))
+    return next(
+        unescape(h.value) for h in at.subheader if re.search(r"(claims|combined|reports)\\?, ", h.value)
+    )
 
 
 def counts(at) -> list[tuple[int, str]]:
     """``(districts, holder)`` of the counts beside the map, in the page's order."""
     found = [html.value for html in at.get("html") if 'class="claims-panel counts"' in html.value]
-    return [(int(n), h) for n, h in re.findall(r'<b>(\d+)</b> × <span class="badge" data-holder="([^"]+)"',
-                                               found[0])] if found else []
+    return (
+        [
+            (int(n), h)
+            for n, h in re.findall(r'<b>(\d+)</b> × <span class="badge" data-holder="([^"]+)"', found[0])
+        ]
+        if found
+        else []
+    )
 
 
 def expected_counts(claims, view, on) -> list[tuple[int, str]]:
@@ -197,8 +204,9 @@ def test_a_date_step_moves_only_the_charts_rule(claims_file):
     assert chart(at)[1] != datasets  # another view: other areas and ticks
 
 
-HOSTILE = ("Taliban ![t](http://127.0.0.1:8799/x.png) [site](https://evil.example) {{ 7*7 }} "
-           "$x$ :material/home:")
+HOSTILE = (
+    "Taliban ![t](http://127.0.0.1:8799/x.png) [site](https://evil.example) {{ 7*7 }} $x$ :material/home:"
+)
 
 BAGHLAN = textwrap.dedent("""\
     version: 1
@@ -228,8 +236,9 @@ def baghlan(tmp_path, monkeypatch):
 
 def markdown_texts(at) -> list[str]:
     """Every string the page hands to Streamlit's Markdown renderer."""
-    return [e.value for kind in ("title", "subheader", "markdown", "caption", "info")
-            for e in getattr(at, kind)]
+    return [
+        e.value for kind in ("title", "subheader", "markdown", "caption", "info") for e in getattr(at, kind)
+    ]
 
 
 def test_another_province_names_itself_and_opens_on_a_day_with_claims(tmp_path, monkeypatch):
@@ -238,8 +247,11 @@ def test_another_province_names_itself_and_opens_on_a_day_with_claims(tmp_path, 
     assert not at.exception
     assert unescape(at.title[0].value) == "Baghlan: who claimed which district"
     method = page.methodology()  # our own document about the Panjshir data set: not page text
-    assert not any("Panjshir" in unescape(t) or "Panjsher" in unescape(t) for t in markdown_texts(at)
-                   if t.strip() != method.strip())
+    assert not any(
+        "Panjshir" in unescape(t) or "Panjsher" in unescape(t)
+        for t in markdown_texts(at)
+        if t.strip() != method.strip()
+    )
     # The first view (the first side) opens on its own busiest day, not on the wire's earlier one.
     assert (shown(at).view, shown(at).date) == ("tal", "2021-08-20")
     assert counts(at)[0] == (1, "tal")
@@ -260,7 +272,7 @@ def test_claim_text_is_shown_literally_never_as_markdown(tmp_path, monkeypatch):
     heading_text = next(h.value for h in at.subheader if "7" in h.value)
     assert unescape(heading_text).startswith(HOSTILE)
     for html in at.get("html"):  # HTML parts: escaped by html.escape
-        assert "<b>b</b>" not in html.value and "evil.example\">" not in html.value
+        assert "<b>b</b>" not in html.value and 'evil.example">' not in html.value
     assert any("&lt;b&gt;b&lt;/b&gt;" in h.value for h in at.get("html"))
     table = at.dataframe[0].value  # st.dataframe shows text as text
     assert any(HOSTILE == v for v in table.iloc[:, 1])
@@ -280,8 +292,11 @@ def test_who_says_what_table_has_a_row_per_district_and_links(claims_file):
 
 def test_an_empty_claims_list_never_crashes_the_page(tmp_path, monkeypatch):
     path = tmp_path / "empty.yaml"
-    path.write_text('version: 1\nregion: {province: AF09}\nsides:\n  a: {label: A, color: "#111111"}\n'
-                    "sources:\n  s: {name: S, side: a}\nclaims: []\n", encoding="utf-8")
+    path.write_text(
+        'version: 1\nregion: {province: AF09}\nsides:\n  a: {label: A, color: "#111111"}\n'
+        "sources:\n  s: {name: S, side: a}\nclaims: []\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("DASHBOARD_CLAIMS", str(path))
     at = run()
     assert not at.exception

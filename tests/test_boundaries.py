@@ -20,8 +20,9 @@ from dashboard.boundaries import BoundaryError, UnknownProvinceError
 
 GEODATA = boundaries.DEFAULT_DIR
 ADM2 = "afg_admbnda_adm2_agcho_20180522.zip"
-needs_zips = pytest.mark.skipif(not (GEODATA / ADM2).exists(),
-                                reason="the original COD-AB zips are not in ../shared/geodata")
+needs_zips = pytest.mark.skipif(
+    not (GEODATA / ADM2).exists(), reason="the original COD-AB zips are not in ../shared/geodata"
+)
 
 PANJSHIR = {
     "AF0801": "Bazarak",
@@ -51,6 +52,7 @@ def panjshir():
 
 # ---------------------------------------------------------------- the committed web copy
 
+
 def test_panjshir_districts(panjshir):
     assert list(panjshir.columns) == boundaries.COLUMNS
     assert dict(zip(panjshir.pcode, panjshir.name)) == PANJSHIR
@@ -79,8 +81,9 @@ def test_the_web_copy_is_on_the_grid(panjshir):
     assert (xy == np.rint(xy * 10_000) / 10_000).all()  # n / 10000 exactly, as set_precision makes
 
 
-@pytest.mark.parametrize("name", ["Panjsher", "panjsher", " PANJSHER ", "Panjshir", "af08", "AF8",
-                                  "Panjshir Province", "پنجشیر"])
+@pytest.mark.parametrize(
+    "name", ["Panjsher", "panjsher", " PANJSHER ", "Panjshir", "af08", "AF8", "Panjshir Province", "پنجشیر"]
+)
 def test_province_by_name(name, panjshir):
     got = boundaries.load_region(name)
     assert list(got.pcode) == list(panjshir.pcode)
@@ -117,9 +120,17 @@ def test_the_whole_country():
     assert list(boundaries.load_region(" af ").pcode) == list(country.pcode)
 
 
-@pytest.mark.parametrize(("region", "name"), [
-    ("AF08", "Panjsher"), ("Panjshir", "Panjsher"), ("AF09", "Baghlan"), ("af", "Afghanistan"),
-    ("AF", "Afghanistan"), ("Helmand", "Hilmand")])
+@pytest.mark.parametrize(
+    ("region", "name"),
+    [
+        ("AF08", "Panjsher"),
+        ("Panjshir", "Panjsher"),
+        ("AF09", "Baghlan"),
+        ("af", "Afghanistan"),
+        ("AF", "Afghanistan"),
+        ("Helmand", "Hilmand"),
+    ],
+)
 def test_region_name(region, name):
     assert boundaries.region_name(region) == name
 
@@ -181,6 +192,7 @@ def test_the_web_copy_needs_no_shared_folder(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- locate() and full resolution
 
+
 def test_locate_missing_says_where_to_put_the_zip(tmp_path, monkeypatch):
     monkeypatch.setattr(boundaries, "DEFAULT_DIR", tmp_path / "shared" / "geodata")
     with pytest.raises(BoundaryError) as err:
@@ -188,8 +200,10 @@ def test_locate_missing_says_where_to_put_the_zip(tmp_path, monkeypatch):
     message = str(err.value)
     assert "\n" not in message
     assert re.match(rf"full resolution needs {ADM2} \(OCHA COD-AB, https://data\.humdata\.org/", message)
-    assert f"put it in {tmp_path / 'shared' / 'geodata'}, or name its folder with --geodata DIR or " \
-           f"{boundaries.ENV_VAR}" in message
+    assert (
+        f"put it in {tmp_path / 'shared' / 'geodata'}, or name its folder with --geodata DIR or "
+        f"{boundaries.ENV_VAR}" in message
+    )
     assert err.value.places == [(f"the shared folder {tmp_path / 'shared' / 'geodata'}", "does not exist")]
     with pytest.raises(BoundaryError, match="full resolution needs"):
         boundaries.load_region("AF08", full_resolution=True)
@@ -198,8 +212,11 @@ def test_locate_missing_says_where_to_put_the_zip(tmp_path, monkeypatch):
 def test_an_explicit_folder_without_the_zip_is_an_error(tmp_path, monkeypatch):
     # Named folders are not silently replaced by another copy.
     (tmp_path / "empty").mkdir()
-    with pytest.raises(BoundaryError, match=rf"looked in --geodata {re.escape(str(tmp_path))}/empty: "
-                                            rf"no {ADM2} there"):
+    with pytest.raises(
+        BoundaryError,
+        match=rf"looked in --geodata {re.escape(str(tmp_path))}/empty: "
+        rf"no {ADM2} there",
+    ):
         boundaries.locate(tmp_path / "empty")
     monkeypatch.setenv(boundaries.ENV_VAR, str(tmp_path / "env"))
     with pytest.raises(BoundaryError, match=r"looked in \$DASHBOARD_GEODATA .*env: does not exist"):
@@ -227,8 +244,10 @@ def test_full_resolution_panjshir(panjshir):
     assert list(full.name_da) == list(panjshir.name_da)
     assert list(full.alt_names) == list(panjshir.alt_names)
     assert "tolerance" not in full.attrs
-    assert shapely.get_num_coordinates(full.geometry.values).sum() > \
-        1.5 * shapely.get_num_coordinates(panjshir.geometry.values).sum()
+    assert (
+        shapely.get_num_coordinates(full.geometry.values).sum()
+        > 1.5 * shapely.get_num_coordinates(panjshir.geometry.values).sum()
+    )
     # The web copy is within 50 m (~0.0005 degrees) of the original everywhere.
     assert max(shapely.hausdorff_distance(a, b) for a, b in zip(full.geometry, panjshir.geometry)) < 0.0005
     assert len(boundaries.load_region("AF", full_resolution=True, path=GEODATA)) == 399

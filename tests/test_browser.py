@@ -16,15 +16,27 @@ from dashboard.claims import read_claims
 from dashboard.control import resolve
 from dashboard.page import busiest_window
 from dashboard.page import claim_days as claims_days
-from tests.browser import (choose_view, map_root, map_view, open_app, play_button, slider,
-                           wait_for_holders, wait_for_idle, wait_for_map, wait_for_query,
-                           zoom_in_and_pan)
+from tests.browser import (
+    choose_view,
+    map_root,
+    map_view,
+    open_app,
+    play_button,
+    slider,
+    wait_for_holders,
+    wait_for_idle,
+    wait_for_map,
+    wait_for_query,
+    zoom_in_and_pan,
+)
 from tests.conftest import streamlit_server
 
 pytestmark = pytest.mark.browser
 DATE = "2021-09-05"
-TILE = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +55,14 @@ def new_page(chromium, viewport):
     page = context.new_page()
     page.external, page.errors = [], []
     # Nothing may come from outside: a request to any other host fails the test.
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-        ("http://127.0.0.1", "data:", "about:", "blob:")) else (page.external.append(route.request.url),
-                                                              route.abort()))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("http://127.0.0.1", "data:", "about:", "blob:"))
+            else (page.external.append(route.request.url), route.abort())
+        ),
+    )
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     return context, page
 
@@ -66,7 +83,8 @@ def expected(claims, view, on):
 
 def label(claims, view) -> str:
     return {"independent": "Independent reports", "combined": "All voices combined"}.get(
-        view, claims.sides[view].label if view in claims.sides else view)
+        view, claims.sides[view].label if view in claims.sides else view
+    )
 
 
 def heading(page, text: str):
@@ -215,8 +233,10 @@ def test_390_px_wide(chromium, app_url, claims, output_dir):
 def test_zoom_is_kept_across_a_view_change_and_a_basemap_change(page, app_url, claims, output_dir):
     tiles = []
     # A stand-in for the tile server: the basemap's tiles are answered here, never fetched.
-    page.route("https://**/*.png", lambda route: (tiles.append(route.request.url),
-                                                  route.fulfill(body=TILE, content_type="image/png")))
+    page.route(
+        "https://**/*.png",
+        lambda route: (tiles.append(route.request.url), route.fulfill(body=TILE, content_type="image/png")),
+    )
     open_app(page, app_url, f"view=taliban&date={DATE}")
     zoom_in_and_pan(page)
     before = map_view(page)

@@ -10,19 +10,19 @@ from dashboard.codec import ALPHABET, SCALE, deltas, rings, unvarints, varints
 
 
 def test_known_values_round_trip():
-    values = [0, 1, -1, 31, 32, -33, 1023, -1024, 10 ** 9, -(10 ** 9)]
+    values = [0, 1, -1, 31, 32, -33, 1023, -1024, 10**9, -(10**9)]
     assert unvarints(varints(values)) == values
     assert set(varints(values)) <= set(ALPHABET)
 
 
-@given(st.lists(st.integers(min_value=-(2 ** 62), max_value=2 ** 62)))
+@given(st.lists(st.integers(min_value=-(2**62), max_value=2**62)))
 def test_any_integers_round_trip(values):
     text = varints(values)
     assert unvarints(text) == values
     assert set(text) <= set(ALPHABET)  # nothing that JSON or HTML would need to escape
 
 
-@given(st.lists(st.integers(min_value=-(10 ** 9), max_value=10 ** 9)))
+@given(st.lists(st.integers(min_value=-(10**9), max_value=10**9)))
 def test_deltas_sum_back(values):
     total, back = 0, []
     for step in deltas(values):

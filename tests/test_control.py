@@ -40,8 +40,9 @@ claims:
 
 def from_yaml(claims_text: str):
     """A ClaimSet from the claims of a file on XX01, checked by check_claims."""
-    claimset, problems = check_claims((YAML_HEADER + claims_text).encode(),
-                                      gazetteer_for=lambda province: tiny_gazetteer())
+    claimset, problems = check_claims(
+        (YAML_HEADER + claims_text).encode(), gazetteer_for=lambda province: tiny_gazetteer()
+    )
     assert problems == [], [str(p) for p in problems]
     return claimset
 
@@ -57,159 +58,376 @@ def case(name, claims, view, on, expected):
 
 RULES = [
     # -- latest wins ---------------------------------------------------------------------------
-    case("latest-wins", [("2021-09-03", "red", "red", ["North"]),
-                         ("2021-09-05", "red", "blue", ["North"])], "red", "2021-09-05",
-         {N: ("blue", "c1")}),
-    case("latest-wins-not-yet-made", [("2021-09-03", "red", "red", ["North"]),
-                                      ("2021-09-05", "red", "blue", ["North"])], "red", "2021-09-04",
-         {N: ("red", "c0")}),
-    case("latest-by-date-not-by-file-position", [("2021-09-05", "red", "blue", ["North"]),
-                                                 ("2021-09-03", "red", "red", ["North"])],
-         "red", "2021-09-05", {N: ("blue", "c0")}),
-    case("latest-per-district", [("2021-09-03", "red", "red", ["North", "South"]),
-                                 ("2021-09-05", "red", "blue", ["South"])], "red", "2021-09-05",
-         {N: ("red", "c0"), S: ("blue", "c1")}),
-    case("latest-wins-on-a-date-object", [("2021-09-03", "red", "red", ["North"]),
-                                          ("2021-09-05", "red", "blue", ["North"])],
-         "red", dt.date(2021, 9, 5), {N: ("blue", "c1")}),
+    case(
+        "latest-wins",
+        [("2021-09-03", "red", "red", ["North"]), ("2021-09-05", "red", "blue", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("blue", "c1")},
+    ),
+    case(
+        "latest-wins-not-yet-made",
+        [("2021-09-03", "red", "red", ["North"]), ("2021-09-05", "red", "blue", ["North"])],
+        "red",
+        "2021-09-04",
+        {N: ("red", "c0")},
+    ),
+    case(
+        "latest-by-date-not-by-file-position",
+        [("2021-09-05", "red", "blue", ["North"]), ("2021-09-03", "red", "red", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("blue", "c0")},
+    ),
+    case(
+        "latest-per-district",
+        [("2021-09-03", "red", "red", ["North", "South"]), ("2021-09-05", "red", "blue", ["South"])],
+        "red",
+        "2021-09-05",
+        {N: ("red", "c0"), S: ("blue", "c1")},
+    ),
+    case(
+        "latest-wins-on-a-date-object",
+        [("2021-09-03", "red", "red", ["North"]), ("2021-09-05", "red", "blue", ["North"])],
+        "red",
+        dt.date(2021, 9, 5),
+        {N: ("blue", "c1")},
+    ),
     # -- same date: the later in the file wins ---------------------------------------------------
-    case("same-date-later-in-file-wins", [("2021-09-05", "red", "red", ["North"]),
-                                          ("2021-09-05", "red", "blue", ["North"])],
-         "red", "2021-09-05", {N: ("blue", "c1")}),
-    case("same-date-later-in-file-wins-reversed", [("2021-09-05", "red", "blue", ["North"]),
-                                                   ("2021-09-05", "red", "red", ["North"])],
-         "red", "2021-09-05", {N: ("red", "c1")}),
-    case("same-date-and-time-later-in-file-wins", [("2021-09-05T14:00", "red", "blue", ["North"]),
-                                                   ("2021-09-05T14:00", "red", "red", ["North"])],
-         "red", "2021-09-05", {N: ("red", "c1")}),
-    case("same-date-in-yaml", """\
+    case(
+        "same-date-later-in-file-wins",
+        [("2021-09-05", "red", "red", ["North"]), ("2021-09-05", "red", "blue", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("blue", "c1")},
+    ),
+    case(
+        "same-date-later-in-file-wins-reversed",
+        [("2021-09-05", "red", "blue", ["North"]), ("2021-09-05", "red", "red", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("red", "c1")},
+    ),
+    case(
+        "same-date-and-time-later-in-file-wins",
+        [("2021-09-05T14:00", "red", "blue", ["North"]), ("2021-09-05T14:00", "red", "red", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("red", "c1")},
+    ),
+    case(
+        "same-date-in-yaml",
+        """\
   - {id: first, date: 2021-09-05, source: red, holder: red, districts: [North]}
   - {id: second, date: 2021-09-05, source: red, holder: blue, districts: [North]}
-""", "red", "2021-09-05", {N: ("blue", "second")}),
+""",
+        "red",
+        "2021-09-05",
+        {N: ("blue", "second")},
+    ),
     # -- a time orders claims of the same date (a bare date is its first minute) ----------------
-    case("time-after-bare-date", [("2021-09-05T14:00", "red", "blue", ["North"]),
-                                  ("2021-09-05", "red", "red", ["North"])], "red", "2021-09-05",
-         {N: ("blue", "c0")}),
-    case("time-orders-two-times", [("2021-09-05T09:00", "red", "blue", ["North"]),
-                                   ("2021-09-05T08:00", "red", "red", ["North"])],
-         "red", "2021-09-05", {N: ("blue", "c0")}),
-    case("snapshot-before-the-time", [("2021-09-05T14:00", "red", "blue", ["North"]),
-                                      ("2021-09-05", "red", "red", ["North"])],
-         "red", "2021-09-05T12:00", {N: ("red", "c1")}),
-    case("snapshot-at-the-time", [("2021-09-05T14:00", "red", "blue", ["North"]),
-                                  ("2021-09-05", "red", "red", ["North"])],
-         "red", "2021-09-05T14:00", {N: ("blue", "c0")}),
-    case("time-in-yaml", """\
+    case(
+        "time-after-bare-date",
+        [("2021-09-05T14:00", "red", "blue", ["North"]), ("2021-09-05", "red", "red", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("blue", "c0")},
+    ),
+    case(
+        "time-orders-two-times",
+        [("2021-09-05T09:00", "red", "blue", ["North"]), ("2021-09-05T08:00", "red", "red", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("blue", "c0")},
+    ),
+    case(
+        "snapshot-before-the-time",
+        [("2021-09-05T14:00", "red", "blue", ["North"]), ("2021-09-05", "red", "red", ["North"])],
+        "red",
+        "2021-09-05T12:00",
+        {N: ("red", "c1")},
+    ),
+    case(
+        "snapshot-at-the-time",
+        [("2021-09-05T14:00", "red", "blue", ["North"]), ("2021-09-05", "red", "red", ["North"])],
+        "red",
+        "2021-09-05T14:00",
+        {N: ("blue", "c0")},
+    ),
+    case(
+        "time-in-yaml",
+        """\
   - {id: afternoon, date: "2021-09-05T14:00", source: red, holder: blue, districts: [North]}
   - {id: morning, date: 2021-09-05, source: red, holder: red, districts: [North]}
-""", "red", "2021-09-05", {N: ("blue", "afternoon")}),
+""",
+        "red",
+        "2021-09-05",
+        {N: ("blue", "afternoon")},
+    ),
     # -- all / except (resolved by check_claims) -------------------------------------------------
-    case("all", """\
+    case(
+        "all",
+        """\
   - {id: a, date: 2021-09-05, source: red, holder: red, districts: all}
-""", "red", "2021-09-05", {N: ("red", "a"), S: ("red", "a"), E: ("red", "a")}),
-    case("all-except", """\
+""",
+        "red",
+        "2021-09-05",
+        {N: ("red", "a"), S: ("red", "a"), E: ("red", "a")},
+    ),
+    case(
+        "all-except",
+        """\
   - {id: a, date: 2021-09-05, source: red, holder: red, districts: all, except: [South]}
-""", "red", "2021-09-05", {N: ("red", "a"), E: ("red", "a")}),
-    case("all-except-by-alias", """\
+""",
+        "red",
+        "2021-09-05",
+        {N: ("red", "a"), E: ("red", "a")},
+    ),
+    case(
+        "all-except-by-alias",
+        """\
   - {id: a, date: 2021-09-05, source: red, holder: red, districts: all, except: [Nord, East]}
-""", "red", "2021-09-05", {S: ("red", "a")}),
-    case("all-except-then-the-rest", """\
+""",
+        "red",
+        "2021-09-05",
+        {S: ("red", "a")},
+    ),
+    case(
+        "all-except-then-the-rest",
+        """\
   - {id: a, date: 2021-09-03, source: red, holder: red, districts: all, except: [South]}
   - {id: b, date: 2021-09-04, source: red, holder: blue, districts: [South]}
   - {id: c, date: 2021-09-05, source: red, holder: blue, districts: all, except: [North]}
-""", "red", "2021-09-05", {N: ("red", "a"), S: ("blue", "c"), E: ("blue", "c")}),
-    case("except-leaves-the-excepted-untouched", """\
+""",
+        "red",
+        "2021-09-05",
+        {N: ("red", "a"), S: ("blue", "c"), E: ("blue", "c")},
+    ),
+    case(
+        "except-leaves-the-excepted-untouched",
+        """\
   - {id: a, date: 2021-09-03, source: red, holder: blue, districts: [South]}
   - {id: b, date: 2021-09-05, source: red, holder: red, districts: all, except: [South]}
-""", "red", "2021-09-05", {N: ("red", "b"), S: ("blue", "a"), E: ("red", "b")}),
+""",
+        "red",
+        "2021-09-05",
+        {N: ("red", "b"), S: ("blue", "a"), E: ("red", "b")},
+    ),
     # -- combined: each voice's latest claim; agreement -> that holder, else disputed ------------
-    case("combined-agreement", [("2021-09-03", "red", "red", ["North"]),
-                                ("2021-09-05", "blue", "red", ["North"])], COMBINED, "2021-09-05",
-         {N: ("red", "c0 c1")}),
-    case("combined-agreement-with-press", [("2021-09-03", "red", "red", ["North"]),
-                                           ("2021-09-04", "press", "red", ["North"])],
-         COMBINED, "2021-09-05", {N: ("red", "c0 c1")}),
-    case("combined-disagreement", [("2021-09-03", "red", "red", ["North"]),
-                                   ("2021-09-05", "blue", "blue", ["North"])], COMBINED, "2021-09-05",
-         {N: ("disputed", "c0 c1")}),
-    case("combined-side-against-contested", [("2021-09-03", "red", "red", ["North"]),
-                                             ("2021-09-04", "blue", "contested", ["North"])],
-         COMBINED, "2021-09-05", {N: ("disputed", "c0 c1")}),
-    case("combined-contested-against-press-side", [("2021-09-03", "red", "contested", ["North"]),
-                                                   ("2021-09-03", "blue", "contested", ["North"]),
-                                                   ("2021-09-04", "press", "red", ["North"])],
-         COMBINED, "2021-09-05", {N: ("disputed", "c0 c1 c2")}),
-    case("combined-press-disagrees", [("2021-09-03", "red", "red", ["North"]),
-                                      ("2021-09-03", "blue", "red", ["North"]),
-                                      ("2021-09-04", "press", "blue", ["North"])],
-         COMBINED, "2021-09-05", {N: ("disputed", "c0 c1 c2")}),
-    case("combined-one-voice", [("2021-09-03", "press", "blue", ["North"])], COMBINED, "2021-09-05",
-         {N: ("blue", "c0")}),
-    case("combined-one-voice-red", [("2021-09-03", "red", "red", ["North", "East"])], COMBINED,
-         "2021-09-05", {N: ("red", "c0"), E: ("red", "c0")}),
-    case("combined-uses-each-voice-latest", [("2021-09-01", "red", "blue", ["North"]),
-                                             ("2021-09-03", "blue", "red", ["North"]),
-                                             ("2021-09-04", "red", "red", ["North"])],
-         COMBINED, "2021-09-05", {N: ("red", "c1 c2")}),
-    case("combined-agreement-on-contested", [("2021-09-03", "red", "contested", ["North"]),
-                                             ("2021-09-04", "blue", "contested", ["North"])],
-         COMBINED, "2021-09-05", {N: ("contested", "c0 c1")}),
-    case("combined-agreement-reached-later", [("2021-09-03", "red", "red", ["North"]),
-                                              ("2021-09-03", "blue", "blue", ["North"]),
-                                              ("2021-09-05", "blue", "red", ["North"])],
-         COMBINED, "2021-09-04", {N: ("disputed", "c0 c1")}),
-    case("combined-agreement-reached", [("2021-09-03", "red", "red", ["North"]),
-                                        ("2021-09-03", "blue", "blue", ["North"]),
-                                        ("2021-09-05", "blue", "red", ["North"])],
-         COMBINED, "2021-09-05", {N: ("red", "c0 c2")}),
-    case("combined-same-minute-later-in-file", [("2021-09-05", "red", "blue", ["North"]),
-                                                ("2021-09-05", "blue", "red", ["North"]),
-                                                ("2021-09-05", "red", "red", ["North"])],
-         COMBINED, "2021-09-05", {N: ("red", "c1 c2")}),
+    case(
+        "combined-agreement",
+        [("2021-09-03", "red", "red", ["North"]), ("2021-09-05", "blue", "red", ["North"])],
+        COMBINED,
+        "2021-09-05",
+        {N: ("red", "c0 c1")},
+    ),
+    case(
+        "combined-agreement-with-press",
+        [("2021-09-03", "red", "red", ["North"]), ("2021-09-04", "press", "red", ["North"])],
+        COMBINED,
+        "2021-09-05",
+        {N: ("red", "c0 c1")},
+    ),
+    case(
+        "combined-disagreement",
+        [("2021-09-03", "red", "red", ["North"]), ("2021-09-05", "blue", "blue", ["North"])],
+        COMBINED,
+        "2021-09-05",
+        {N: ("disputed", "c0 c1")},
+    ),
+    case(
+        "combined-side-against-contested",
+        [("2021-09-03", "red", "red", ["North"]), ("2021-09-04", "blue", "contested", ["North"])],
+        COMBINED,
+        "2021-09-05",
+        {N: ("disputed", "c0 c1")},
+    ),
+    case(
+        "combined-contested-against-press-side",
+        [
+            ("2021-09-03", "red", "contested", ["North"]),
+            ("2021-09-03", "blue", "contested", ["North"]),
+            ("2021-09-04", "press", "red", ["North"]),
+        ],
+        COMBINED,
+        "2021-09-05",
+        {N: ("disputed", "c0 c1 c2")},
+    ),
+    case(
+        "combined-press-disagrees",
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-03", "blue", "red", ["North"]),
+            ("2021-09-04", "press", "blue", ["North"]),
+        ],
+        COMBINED,
+        "2021-09-05",
+        {N: ("disputed", "c0 c1 c2")},
+    ),
+    case(
+        "combined-one-voice",
+        [("2021-09-03", "press", "blue", ["North"])],
+        COMBINED,
+        "2021-09-05",
+        {N: ("blue", "c0")},
+    ),
+    case(
+        "combined-one-voice-red",
+        [("2021-09-03", "red", "red", ["North", "East"])],
+        COMBINED,
+        "2021-09-05",
+        {N: ("red", "c0"), E: ("red", "c0")},
+    ),
+    case(
+        "combined-uses-each-voice-latest",
+        [
+            ("2021-09-01", "red", "blue", ["North"]),
+            ("2021-09-03", "blue", "red", ["North"]),
+            ("2021-09-04", "red", "red", ["North"]),
+        ],
+        COMBINED,
+        "2021-09-05",
+        {N: ("red", "c1 c2")},
+    ),
+    case(
+        "combined-agreement-on-contested",
+        [("2021-09-03", "red", "contested", ["North"]), ("2021-09-04", "blue", "contested", ["North"])],
+        COMBINED,
+        "2021-09-05",
+        {N: ("contested", "c0 c1")},
+    ),
+    case(
+        "combined-agreement-reached-later",
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-03", "blue", "blue", ["North"]),
+            ("2021-09-05", "blue", "red", ["North"]),
+        ],
+        COMBINED,
+        "2021-09-04",
+        {N: ("disputed", "c0 c1")},
+    ),
+    case(
+        "combined-agreement-reached",
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-03", "blue", "blue", ["North"]),
+            ("2021-09-05", "blue", "red", ["North"]),
+        ],
+        COMBINED,
+        "2021-09-05",
+        {N: ("red", "c0 c2")},
+    ),
+    case(
+        "combined-same-minute-later-in-file",
+        [
+            ("2021-09-05", "red", "blue", ["North"]),
+            ("2021-09-05", "blue", "red", ["North"]),
+            ("2021-09-05", "red", "red", ["North"]),
+        ],
+        COMBINED,
+        "2021-09-05",
+        {N: ("red", "c1 c2")},
+    ),
     # -- no claim: unknown -----------------------------------------------------------------------
     case("no-claims-at-all", [], "red", "2021-09-05", {}),
     case("no-claims-at-all-combined", [], COMBINED, "2021-09-05", {}),
-    case("no-claim-on-this-district", [("2021-09-03", "red", "red", ["North"])], "red", "2021-09-05",
-         {N: ("red", "c0")}),
+    case(
+        "no-claim-on-this-district",
+        [("2021-09-03", "red", "red", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("red", "c0")},
+    ),
     case("no-claim-in-this-view", [("2021-09-03", "red", "red", ["North"])], "blue", "2021-09-05", {}),
     # -- claims after the date are ignored ---------------------------------------------------------
     case("only-future-claims", [("2021-09-06", "red", "red", ["North"])], "red", "2021-09-05", {}),
-    case("future-claim-ignored", [("2021-09-03", "red", "red", ["North"]),
-                                  ("2021-09-06", "red", "blue", ["North"])], "red", "2021-09-05",
-         {N: ("red", "c0")}),
-    case("future-claim-ignored-combined", [("2021-09-03", "red", "red", ["North"]),
-                                           ("2021-09-06", "blue", "blue", ["North"])],
-         COMBINED, "2021-09-05", {N: ("red", "c0")}),
-    case("last-minute-of-the-day-counts", [("2021-09-05T23:59", "red", "red", ["North"])],
-         "red", "2021-09-05", {N: ("red", "c0")}),
-    case("next-day-midnight-ignored", [("2021-09-06T00:00", "red", "red", ["North"])],
-         "red", "2021-09-05", {}),
+    case(
+        "future-claim-ignored",
+        [("2021-09-03", "red", "red", ["North"]), ("2021-09-06", "red", "blue", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("red", "c0")},
+    ),
+    case(
+        "future-claim-ignored-combined",
+        [("2021-09-03", "red", "red", ["North"]), ("2021-09-06", "blue", "blue", ["North"])],
+        COMBINED,
+        "2021-09-05",
+        {N: ("red", "c0")},
+    ),
+    case(
+        "last-minute-of-the-day-counts",
+        [("2021-09-05T23:59", "red", "red", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("red", "c0")},
+    ),
+    case(
+        "next-day-midnight-ignored", [("2021-09-06T00:00", "red", "red", ["North"])], "red", "2021-09-05", {}
+    ),
     # -- each view hears only its own sources; independent hears only independent ones ------------
-    case("independent-only-independent", [("2021-09-03", "press", "blue", ["North"]),
-                                          ("2021-09-04", "red", "red", ["North"]),
-                                          ("2021-09-04", "blue", "red", ["South"])],
-         "independent", "2021-09-05", {N: ("blue", "c0")}),
-    case("side-view-ignores-press", [("2021-09-03", "press", "blue", ["North"]),
-                                     ("2021-09-04", "red", "red", ["North"])], "red", "2021-09-05",
-         {N: ("red", "c1")}),
-    case("side-view-ignores-other-side", [("2021-09-03", "blue", "blue", ["North"]),
-                                          ("2021-09-04", "red", "red", ["South"])], "blue", "2021-09-05",
-         {N: ("blue", "c0")}),
-    case("side-may-concede", [("2021-09-03", "red", "blue", ["North"])], "red", "2021-09-05",
-         {N: ("blue", "c0")}),
+    case(
+        "independent-only-independent",
+        [
+            ("2021-09-03", "press", "blue", ["North"]),
+            ("2021-09-04", "red", "red", ["North"]),
+            ("2021-09-04", "blue", "red", ["South"]),
+        ],
+        "independent",
+        "2021-09-05",
+        {N: ("blue", "c0")},
+    ),
+    case(
+        "side-view-ignores-press",
+        [("2021-09-03", "press", "blue", ["North"]), ("2021-09-04", "red", "red", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("red", "c1")},
+    ),
+    case(
+        "side-view-ignores-other-side",
+        [("2021-09-03", "blue", "blue", ["North"]), ("2021-09-04", "red", "red", ["South"])],
+        "blue",
+        "2021-09-05",
+        {N: ("blue", "c0")},
+    ),
+    case(
+        "side-may-concede",
+        [("2021-09-03", "red", "blue", ["North"])],
+        "red",
+        "2021-09-05",
+        {N: ("blue", "c0")},
+    ),
     # -- traceability: the claims a state rests on, oldest first; since = the latest's date ------
-    case("trace-single", [("2021-09-03", "red", "red", ["North", "South"]),
-                          ("2021-09-04", "red", "red", ["South"])], "red", "2021-09-05",
-         {N: ("red", "c0"), S: ("red", "c1")}),
-    case("trace-combined-oldest-first", [("2021-09-05", "blue", "red", ["North"]),
-                                         ("2021-09-03", "red", "red", ["North"]),
-                                         ("2021-09-04", "press", "red", ["North"])],
-         COMBINED, "2021-09-05", {N: ("red", "c1 c2 c0")}),
-    case("trace-yaml-ids", """\
+    case(
+        "trace-single",
+        [("2021-09-03", "red", "red", ["North", "South"]), ("2021-09-04", "red", "red", ["South"])],
+        "red",
+        "2021-09-05",
+        {N: ("red", "c0"), S: ("red", "c1")},
+    ),
+    case(
+        "trace-combined-oldest-first",
+        [
+            ("2021-09-05", "blue", "red", ["North"]),
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-04", "press", "red", ["North"]),
+        ],
+        COMBINED,
+        "2021-09-05",
+        {N: ("red", "c1 c2 c0")},
+    ),
+    case(
+        "trace-yaml-ids",
+        """\
   - {id: karimi-0903, date: 2021-09-03, source: red, holder: red, districts: [North]}
   - {id: dashti-0904, date: 2021-09-04, source: blue, holder: blue, districts: [North, East]}
-""", COMBINED, "2021-09-05", {N: ("disputed", "karimi-0903 dashti-0904"),
-                              E: ("blue", "dashti-0904")}),
+""",
+        COMBINED,
+        "2021-09-05",
+        {N: ("disputed", "karimi-0903 dashti-0904"), E: ("blue", "dashti-0904")},
+    ),
 ]
 
 
@@ -226,8 +444,9 @@ def test_resolution_rules(claims, view, on, expected):
         assert state.since == (max(by_id[i].date for i in state.claim_ids) if state.claim_ids else None)
         assert state.district == {d.pcode: d.name for d in TINY_DISTRICTS}[state.pcode]
     # The brute-force reference agrees on every rule of the table.
-    assert {p: (h, sorted(ids.split())) for p, (h, ids) in want.items()} == \
-        reference_resolve(claimset, view, on)
+    assert {p: (h, sorted(ids.split())) for p, (h, ids) in want.items()} == reference_resolve(
+        claimset, view, on
+    )
 
 
 def test_snapshot_metadata():
@@ -239,9 +458,14 @@ def test_snapshot_metadata():
     assert [s.pcode for s in snapshot.states] == list(PCODES)
     frame = snapshot.to_frame()
     assert list(frame.columns)[:5] == ["pcode", "district", "holder", "since", "claim_ids"]
-    assert frame.to_dict("records")[0] == {"pcode": N, "district": "North", "holder": "red",
-                                           "since": "2021-09-03", "claim_ids": "c0",
-                                           "district_da": "شمال"}
+    assert frame.to_dict("records")[0] == {
+        "pcode": N,
+        "district": "North",
+        "holder": "red",
+        "since": "2021-09-03",
+        "claim_ids": "c0",
+        "district_da": "شمال",
+    }
 
 
 def test_unknown_view_is_an_error():
@@ -253,23 +477,31 @@ def test_unknown_view_is_an_error():
 
 
 def test_a_claim_with_seconds_is_not_in_force_before_it_is_made():
-    claimset = from_yaml('  - {id: a, date: "2021-09-05T14:00:30", source: red, holder: red, '
-                         "districts: [North]}\n")
+    claimset = from_yaml(
+        '  - {id: a, date: "2021-09-05T14:00:30", source: red, holder: red, districts: [North]}\n'
+    )
     assert resolve(claimset, view="red", on="2021-09-05T14:00").holders()[N] == "unknown"
     assert resolve(claimset, view="red", on="2021-09-05T14:01").holders()[N] == "red"
 
 
 # --------------------------------------------------------------------------------- timelines
 
+
 def rows_of(frame):
-    return [(r["date"].isoformat(), r["red"], r["blue"], r["contested"], r["disputed"], r["unknown"])
-            for r in frame.to_dict("records")]
+    return [
+        (r["date"].isoformat(), r["red"], r["blue"], r["contested"], r["disputed"], r["unknown"])
+        for r in frame.to_dict("records")
+    ]
 
 
 def test_timeline_counts_per_date():
-    claimset = tiny_claims([("2021-09-03", "red", "red", ["North", "South"]),
-                            ("2021-09-05", "red", "blue", ["North"]),
-                            ("2021-09-07", "red", "red", "all")])
+    claimset = tiny_claims(
+        [
+            ("2021-09-03", "red", "red", ["North", "South"]),
+            ("2021-09-05", "red", "blue", ["North"]),
+            ("2021-09-07", "red", "red", "all"),
+        ]
+    )
     frame = timeline(claimset, view="red")
     assert list(frame.columns) == ["date", "red", "blue", "contested", "disputed", "unknown"]
     assert rows_of(frame) == [
@@ -282,17 +514,23 @@ def test_timeline_counts_per_date():
 
 
 def test_timeline_only_change_dates():
-    claimset = tiny_claims([("2021-09-03", "red", "red", ["North"]),
-                            ("2021-09-04", "red", "red", ["North"]),     # repeats: no change
-                            ("2021-09-05", "blue", "blue", ["North"]),   # another view
-                            ("2021-09-06", "press", "red", ["South"]),   # another view
-                            ("2021-09-08", "red", "red", ["South"])])
-    assert rows_of(timeline(claimset, view="red")) == [("2021-09-03", 1, 0, 0, 0, 2),
-                                                       ("2021-09-08", 2, 0, 0, 0, 1)]
+    claimset = tiny_claims(
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-04", "red", "red", ["North"]),  # repeats: no change
+            ("2021-09-05", "blue", "blue", ["North"]),  # another view
+            ("2021-09-06", "press", "red", ["South"]),  # another view
+            ("2021-09-08", "red", "red", ["South"]),
+        ]
+    )
+    assert rows_of(timeline(claimset, view="red")) == [
+        ("2021-09-03", 1, 0, 0, 0, 2),
+        ("2021-09-08", 2, 0, 0, 0, 1),
+    ]
     assert rows_of(timeline(claimset, view="combined")) == [
         ("2021-09-03", 1, 0, 0, 0, 2),
-        ("2021-09-05", 0, 0, 0, 1, 2),   # blue disagrees on North: disputed
-        ("2021-09-06", 1, 0, 0, 1, 1),   # press on South; red's repeat on 09-08 changes nothing
+        ("2021-09-05", 0, 0, 0, 1, 2),  # blue disagrees on North: disputed
+        ("2021-09-06", 1, 0, 0, 1, 1),  # press on South; red's repeat on 09-08 changes nothing
     ]
 
 
@@ -303,29 +541,41 @@ def test_timeline_of_a_view_without_claims_is_empty():
 
 
 def test_timeline_omits_a_day_whose_changes_cancel_out():
-    claimset = tiny_claims([("2021-09-03", "red", "red", ["North"]),
-                            ("2021-09-05T10:00", "red", "blue", ["North"]),
-                            ("2021-09-05T14:00", "red", "red", ["North"])])
+    claimset = tiny_claims(
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-05T10:00", "red", "blue", ["North"]),
+            ("2021-09-05T14:00", "red", "red", ["North"]),
+        ]
+    )
     # At the end of 09-05 North is red again, as at the end of 09-04: not a change date.
     assert rows_of(timeline(claimset, view="red")) == [("2021-09-03", 1, 0, 0, 0, 2)]
 
 
 def test_timeline_omits_a_day_whose_counts_do_not_change():
     # North and South swap holders on 09-05: the map changes, the counts per holder do not.
-    claimset = tiny_claims([("2021-09-03", "red", "red", ["North"]),
-                            ("2021-09-03", "red", "blue", ["South"]),
-                            ("2021-09-05", "red", "blue", ["North"]),
-                            ("2021-09-05", "red", "red", ["South"])])
+    claimset = tiny_claims(
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-03", "red", "blue", ["South"]),
+            ("2021-09-05", "red", "blue", ["North"]),
+            ("2021-09-05", "red", "red", ["South"]),
+        ]
+    )
     assert rows_of(timeline(claimset, view="red")) == [("2021-09-03", 1, 1, 0, 0, 1)]
 
 
 def test_district_timeline_keeps_a_swap_the_counts_hide():
-    claimset = tiny_claims([("2021-09-03", "red", "red", ["North"]),
-                            ("2021-09-03", "red", "blue", ["South"]),
-                            ("2021-09-05", "red", "blue", ["North"]),
-                            ("2021-09-05", "red", "red", ["South"]),
-                            ("2021-09-07T10:00", "red", "red", ["North"]),   # taken and retaken:
-                            ("2021-09-07T14:00", "red", "blue", ["North"])])  # no change
+    claimset = tiny_claims(
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-03", "red", "blue", ["South"]),
+            ("2021-09-05", "red", "blue", ["North"]),
+            ("2021-09-05", "red", "red", ["South"]),
+            ("2021-09-07T10:00", "red", "red", ["North"]),  # taken and retaken:
+            ("2021-09-07T14:00", "red", "blue", ["North"]),
+        ]
+    )  # no change
     frame = district_timeline(claimset, view="red")
     assert list(frame.columns) == ["date", "XX0101", "XX0102", "XX0103"]
     assert [tuple(r) for r in frame.itertuples(index=False)] == [
@@ -348,14 +598,14 @@ def test_district_timeline_agrees_with_resolve_on_every_claim_day(repo_claims, v
 
 # ----------------------------------------------------------------------- ledger.history
 
+
 def apply_history(led, view, day):
     """The end-of-day state of every district from the ledger's history, as the page does."""
     state = {p: ("unknown", []) for p in led.pcodes}
     for date, district, holder, rests in led.history(view):
         if date > day:
             break
-        state[led.pcodes[district]] = (led.holders[holder],
-                                       sorted(led.claims.claims[r].id for r in rests))
+        state[led.pcodes[district]] = (led.holders[holder], sorted(led.claims.claims[r].id for r in rests))
     return state
 
 
@@ -379,23 +629,33 @@ def assert_history_matches_resolve(claimset):
 
 
 def test_history_matches_resolve_every_day():
-    claimset = tiny_claims([("2021-09-01", "red", "red", "all"),
-                            ("2021-09-03", "blue", "blue", ["North"]),
-                            ("2021-09-03T18:00", "press", "contested", ["North", "South"]),
-                            ("2021-09-05", "red", "blue", ["East"]),
-                            ("2021-09-05T10:00", "red", "red", ["East"]),
-                            ("2021-09-07", "blue", "red", ["North"]),
-                            ("2021-09-07", "red", "red", ["North"])])
+    claimset = tiny_claims(
+        [
+            ("2021-09-01", "red", "red", "all"),
+            ("2021-09-03", "blue", "blue", ["North"]),
+            ("2021-09-03T18:00", "press", "contested", ["North", "South"]),
+            ("2021-09-05", "red", "blue", ["East"]),
+            ("2021-09-05T10:00", "red", "red", ["East"]),
+            ("2021-09-07", "blue", "red", ["North"]),
+            ("2021-09-07", "red", "red", ["North"]),
+        ]
+    )
     assert_history_matches_resolve(claimset)
 
 
 def test_history_lists_end_of_day_changes_only():
-    claimset = tiny_claims([("2021-09-03", "red", "red", ["North"]),
-                            ("2021-09-05T10:00", "red", "blue", ["North"]),
-                            ("2021-09-05T14:00", "red", "contested", ["North"])])
+    claimset = tiny_claims(
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-05T10:00", "red", "blue", ["North"]),
+            ("2021-09-05T14:00", "red", "contested", ["North"]),
+        ]
+    )
     # The 10:00 state never reaches the end of a day.
-    assert ledger(claimset).history("red") == [(dt.date(2021, 9, 3), 0, 0, (0,)),
-                                               (dt.date(2021, 9, 5), 0, 2, (2,))]
+    assert ledger(claimset).history("red") == [
+        (dt.date(2021, 9, 3), 0, 0, (0,)),
+        (dt.date(2021, 9, 5), 0, 2, (2,)),
+    ]
 
 
 # ------------------------------------------------------------------- property-based tests
@@ -403,14 +663,16 @@ def test_history_lists_end_of_day_changes_only():
 DAY0 = dt.datetime(2021, 9, 1)
 NAMES = [d.name for d in TINY_DISTRICTS]
 
-moments = st.builds(lambda day, hour: DAY0 + dt.timedelta(days=day, hours=hour),
-                    st.integers(0, 6), st.sampled_from([0, 0, 0, 9, 14, 23]))
+moments = st.builds(
+    lambda day, hour: DAY0 + dt.timedelta(days=day, hours=hour),
+    st.integers(0, 6),
+    st.sampled_from([0, 0, 0, 9, 14, 23]),
+)
 rows = st.tuples(
     moments,
     st.sampled_from(["red", "blue", "press"]),
     st.sampled_from(["red", "blue", "contested"]),
-    st.one_of(st.just("all"),
-              st.lists(st.sampled_from(NAMES), min_size=1, max_size=3, unique=True)),
+    st.one_of(st.just("all"), st.lists(st.sampled_from(NAMES), min_size=1, max_size=3, unique=True)),
 )
 claim_sets = st.lists(rows, max_size=12).map(tiny_claims)
 snapshot_moments = st.one_of(
@@ -437,8 +699,9 @@ def test_a_later_claim_never_changes_an_earlier_snapshot(claimset, view, on, row
     new = Claim(id="new", when=later, source=source, holder=holder, districts=pcodes)
     position = data.draw(st.integers(0, len(claimset.claims)), label="position in file")
     claims = [*claimset.claims[:position], new, *claimset.claims[position:]]
-    bigger = dataclasses.replace(claimset, claims=tuple(
-        dataclasses.replace(c, order=i) for i, c in enumerate(claims)))
+    bigger = dataclasses.replace(
+        claimset, claims=tuple(dataclasses.replace(c, order=i) for i, c in enumerate(claims))
+    )
     before = resolve(claimset, view=view, on=on)
     after = resolve(bigger, view=view, on=on)
     assert after.states == before.states

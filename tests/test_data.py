@@ -19,8 +19,15 @@ CLAIMS = ROOT / "claims.yaml"
 PLACES = ROOT / "geodata" / "places.yaml"
 SEED = ROOT.parent / "shared" / "seeds" / "panjshir-article.txt"
 
-PCODE = {"Bazarak": "AF0801", "Rukha": "AF0802", "Dara": "AF0803", "Khenj": "AF0804",
-         "Anawa": "AF0805", "Shutul": "AF0806", "Paryan": "AF0807"}
+PCODE = {
+    "Bazarak": "AF0801",
+    "Rukha": "AF0802",
+    "Dara": "AF0803",
+    "Khenj": "AF0804",
+    "Anawa": "AF0805",
+    "Shutul": "AF0806",
+    "Paryan": "AF0807",
+}
 ORDER = list(PCODE)  # the order of the letters in the table below
 
 
@@ -55,19 +62,24 @@ SEED_CLAIMS = [
     # (date, quote substring, source, via, holder, districts). Corrections of 2026-11: the seed's
     # "appeared on September 3" and "Bazarak, was mined" lines are relays of claims coded from
     # their first carriers (see test_corrections); the NRF audio is of 09-04.
-    ("2021-09-04", "We control the entire province", "nrf-unnamed", "panjshir-province-twitter",
-     "nrf", ALL),
-    ("2021-09-05", "clear Panjsher as soon as possible", "bilal-karimi", "cnn", "taliban",
-     ALL - {"AF0801", "AF0802"}),
+    ("2021-09-04", "We control the entire province", "nrf-unnamed", "panjshir-province-twitter", "nrf", ALL),
+    (
+        "2021-09-05",
+        "clear Panjsher as soon as possible",
+        "bilal-karimi",
+        "cnn",
+        "taliban",
+        ALL - {"AF0801", "AF0802"},
+    ),
     ("2021-09-05", "completely cleared", "fahim-dashti", "twitter", "nrf", {"AF0807"}),
 ]
 
 
-@pytest.mark.parametrize("date, quote, source, via, holder, districts", SEED_CLAIMS,
-                         ids=[q[:30] for _, q, *_ in SEED_CLAIMS])
+@pytest.mark.parametrize(
+    "date, quote, source, via, holder, districts", SEED_CLAIMS, ids=[q[:30] for _, q, *_ in SEED_CLAIMS]
+)
 def test_seed_claim_present(claims, date, quote, source, via, holder, districts):
-    found = [c for c in claims.claims
-             if c.date.isoformat() == date and c.quote and quote in c.quote]
+    found = [c for c in claims.claims if c.date.isoformat() == date and c.quote and quote in c.quote]
     assert len(found) == 1, f"no single claim on {date} quoting {quote!r}"
     c = found[0]
     assert (c.source, c.via, c.holder, set(c.districts)) == (source, via, holder, districts)
@@ -219,11 +231,15 @@ def test_combined_view_shows_the_contest_in_the_first_week_of_september(claims):
     assert went == {PCODE["Bazarak"]}
 
 
-
 # --- the corrections of the 2026-11 audit, one row each (docs/methodology.md, Corrections) ----
-GONE = ["seed-taliban-reports-2021-09-03", "seed-article-2021-09-05-bazarak",
-        "taliban-atalayar-2021-09-06-anawa-rukha-bazarak", "ahmadi-2022-05-09-dara-abshar",
-        "mujahid-press-2021-09-06-eight-districts", "mujahid-8am-2022-08-16-denial"]
+GONE = [
+    "seed-taliban-reports-2021-09-03",
+    "seed-article-2021-09-05-bazarak",
+    "taliban-atalayar-2021-09-06-anawa-rukha-bazarak",
+    "ahmadi-2022-05-09-dara-abshar",
+    "mujahid-press-2021-09-06-eight-districts",
+    "mujahid-8am-2022-08-16-denial",
+]
 CORRECTIONS = [
     # (claim id, field, expected value)
     ("reuters-afp-2021-09-06-compound", "source", "taliban-unnamed"),
@@ -240,8 +256,12 @@ CORRECTIONS = [
     ("local-sources-amu-2022-07-khenj-shutul", "date", "2022-07-10"),
     ("local-sources-amu-2022-07-khenj-shutul", "date_precision", "week"),
     ("massoud-bbc-2021-09-06-contested", "via", "facebook"),
-    ("mujahid-2021-09-06-all", "url", "https://en.dailypakistan.com.pk/06-Sep-2021/"
-     "taliban-claim-full-control-of-panjshir-last-holdout-afghan-province"),
+    (
+        "mujahid-2021-09-06-all",
+        "url",
+        "https://en.dailypakistan.com.pk/06-Sep-2021/"
+        "taliban-claim-full-control-of-panjshir-last-holdout-afghan-province",
+    ),
     ("nrf-statement-8am-2022-08-16-paryan", "places", ("Abdullah Khel",)),
 ]
 
@@ -249,8 +269,11 @@ CORRECTIONS = [
 @pytest.mark.parametrize("cid, field, value", CORRECTIONS, ids=[f"{c}-{f}" for c, f, _ in CORRECTIONS])
 def test_corrections(claims, cid, field, value):
     claim = claims.claim(cid)
-    got = {"view": claims.view_of(claim), "date": claim.date.isoformat()}.get(field) \
-        if field in ("view", "date") else getattr(claim, field)
+    got = (
+        {"view": claims.view_of(claim), "date": claim.date.isoformat()}.get(field)
+        if field in ("view", "date")
+        else getattr(claim, field)
+    )
     assert got == value
 
 
@@ -272,6 +295,7 @@ def test_seed_article_is_named_and_linked(claims):
 # --- sources: every kind set; no party or advocate is independent ---------------------------
 def test_every_source_has_a_kind(claims):
     from dashboard.claims import SOURCE_KINDS
+
     for source in claims.sources.values():
         assert source.kind in SOURCE_KINDS, source.id
 
@@ -307,9 +331,14 @@ def test_claims_in_at_least_eight_months_of_2022(claims):
 
 
 def test_new_claims_are_sourced(claims):
-    for cid in ("taliban-aajtak-2021-09-05-governor-office", "nrf-source-tass-2021-09-07-governor-office",
-                "afp-2021-09-16-khenj-bazarak", "nrf-rferl-2022-05-14-abshar-dara",
-                "residents-rferl-2022-05-14-abdullah-khel", "local-sources-republic-2022-06-07-dara-rukha",
-                "afghan-witness-ap-2022-10-18-dara"):
+    for cid in (
+        "taliban-aajtak-2021-09-05-governor-office",
+        "nrf-source-tass-2021-09-07-governor-office",
+        "afp-2021-09-16-khenj-bazarak",
+        "nrf-rferl-2022-05-14-abshar-dara",
+        "residents-rferl-2022-05-14-abdullah-khel",
+        "local-sources-republic-2022-06-07-dara-rukha",
+        "afghan-witness-ap-2022-10-18-dara",
+    ):
         claim = claims.claim(cid)
         assert claim.url and claim.confidence and claim.date_precision, cid

@@ -12,21 +12,40 @@ import pytest
 
 from dashboard import cli
 from dashboard.claims import Source
-from dashboard.diff import (ABSENT, EntryChange, claim_fields_changed, compare, markdown, plain, to_markdown,
-                            to_text)
+from dashboard.diff import (
+    ABSENT,
+    EntryChange,
+    claim_fields_changed,
+    compare,
+    markdown,
+    plain,
+    to_markdown,
+    to_text,
+)
 from dashboard.testing import tiny_claims
 from tests.conftest import ROOT
 
-BASE = [("2021-09-03", "red", "red", ["North", "South"]),
-        ("2021-09-05", "blue", "blue", ["North"])]
+BASE = [("2021-09-03", "red", "red", ["North", "South"]), ("2021-09-05", "blue", "blue", ["North"])]
 
 
 def holders(diff, view):
-    return [(h.district, str(h.start), str(h.end) if h.end else None, h.old_holder, h.new_holder,
-             h.old_claims, h.new_claims) for h in diff.holders if h.view == view]
+    return [
+        (
+            h.district,
+            str(h.start),
+            str(h.end) if h.end else None,
+            h.old_holder,
+            h.new_holder,
+            h.old_claims,
+            h.new_claims,
+        )
+        for h in diff.holders
+        if h.view == view
+    ]
 
 
 # -- claims by id --------------------------------------------------------------------------------
+
 
 def test_same_claims_no_difference():
     d = compare(tiny_claims(BASE), tiny_claims(BASE))
@@ -37,8 +56,9 @@ def test_same_claims_no_difference():
 
 def test_added_removed_and_changed_by_id():
     old = tiny_claims(BASE)
-    new = tiny_claims([BASE[0], ("2021-09-06", "blue", "blue", ["North"]),
-                       ("2021-09-07", "press", "red", ["East"])])
+    new = tiny_claims(
+        [BASE[0], ("2021-09-06", "blue", "blue", ["North"]), ("2021-09-07", "press", "red", ["East"])]
+    )
     d = compare(old, new)
     assert [c.id for c in d.added] == ["c2"]
     assert d.removed == ()
@@ -50,16 +70,19 @@ def test_removed_claim():
     assert [c.id for c in d.removed] == ["c1"]
 
 
-@pytest.mark.parametrize("change, fields", [
-    ({"holder": "blue"}, ("holder",)),
-    ({"quote": "new words"}, ("quote",)),
-    ({"districts": ("XX0102", "XX0101")}, ()),  # the same districts in another order
-    ({"districts": ("XX0101",)}, ("districts",)),
-    ({"named": "Nord"}, ("districts",)),  # written differently, same district
-    ({"order": 9, "line": 99}, ()),  # moved in the file: no field changed
-    ({"when": dt.datetime(2021, 9, 3, 14)}, ("date",)),
-    ({"source": "blue", "via": "press"}, ("source", "via")),
-])
+@pytest.mark.parametrize(
+    "change, fields",
+    [
+        ({"holder": "blue"}, ("holder",)),
+        ({"quote": "new words"}, ("quote",)),
+        ({"districts": ("XX0102", "XX0101")}, ()),  # the same districts in another order
+        ({"districts": ("XX0101",)}, ("districts",)),
+        ({"named": "Nord"}, ("districts",)),  # written differently, same district
+        ({"order": 9, "line": 99}, ()),  # moved in the file: no field changed
+        ({"when": dt.datetime(2021, 9, 3, 14)}, ("date",)),
+        ({"source": "blue", "via": "press"}, ("source", "via")),
+    ],
+)
 def test_claim_fields_changed(change, fields):
     claim = tiny_claims(BASE).claims[0]
     assert claim_fields_changed(claim, dataclasses.replace(claim, **change)) == fields
@@ -70,11 +93,15 @@ def test_sources_and_sides_changed():
     new = tiny_claims(BASE, sides=("red", "blue", "green"))
     new.sources["press"] = Source("press", "The Press", "independent", "https://press.example")
     d = compare(old, new, views=[])
-    assert set(d.entries) == {EntryChange("side", "green", "added"), EntryChange("source", "green", "added"),
-                              EntryChange("source", "press", "changed", ("name", "url"))}
+    assert set(d.entries) == {
+        EntryChange("side", "green", "added"),
+        EntryChange("source", "green", "added"),
+        EntryChange("source", "press", "changed", ("name", "url")),
+    }
 
 
 # -- holders per view -----------------------------------------------------------------------------
+
 
 def test_a_new_claim_changes_a_range_open_ended():
     new = tiny_claims([*BASE, ("2021-09-08", "red", "blue", ["South"])])
@@ -91,29 +118,48 @@ def test_a_moved_date_changes_a_closed_range():
     d = compare(old, new, views=["blue", "combined"])
     # blue's view: North was blue from the 5th, now only from the 7th: unknown on the 5th and 6th.
     assert holders(d, "blue") == [("North", "2021-09-05", "2021-09-06", "blue", "unknown", ("c1",), ())]
-    assert holders(d, "combined") == [("North", "2021-09-05", "2021-09-06", "disputed", "red",
-                                       ("c0", "c1"), ("c0",))]
+    assert holders(d, "combined") == [
+        ("North", "2021-09-05", "2021-09-06", "disputed", "red", ("c0", "c1"), ("c0",))
+    ]
 
 
 def test_equal_neighbouring_ranges_merge_with_every_claim_behind_them():
     # Old: red holds North all along (claims on the 3rd, 5th, 7th). New: blue from the 4th,
     # re-stated on the 6th; red's old re-statements stay on the old side of the one range.
-    old = tiny_claims([("2021-09-03", "red", "red", ["North"]), ("2021-09-05", "red", "red", ["North"]),
-                       ("2021-09-07", "red", "red", ["North"])])
-    new = tiny_claims([("2021-09-03", "red", "red", ["North"]), ("2021-09-04", "red", "blue", ["North"]),
-                       ("2021-09-06", "red", "blue", ["North"])])
+    old = tiny_claims(
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-05", "red", "red", ["North"]),
+            ("2021-09-07", "red", "red", ["North"]),
+        ]
+    )
+    new = tiny_claims(
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-04", "red", "blue", ["North"]),
+            ("2021-09-06", "red", "blue", ["North"]),
+        ]
+    )
     d = compare(old, new, views=["red"])
-    assert holders(d, "red") == [("North", "2021-09-04", None, "red", "blue", ("c0", "c1", "c2"),
-                                  ("c1", "c2"))]
+    assert holders(d, "red") == [
+        ("North", "2021-09-04", None, "red", "blue", ("c0", "c1", "c2"), ("c1", "c2"))
+    ]
 
 
 def test_ranges_split_where_the_holders_differ_otherwise():
     old = tiny_claims([("2021-09-03", "red", "red", ["North"])])
-    new = tiny_claims([("2021-09-03", "red", "blue", ["North"]), ("2021-09-05", "red", "contested", ["North"]),
-                       ("2021-09-09", "red", "red", ["North"])])
+    new = tiny_claims(
+        [
+            ("2021-09-03", "red", "blue", ["North"]),
+            ("2021-09-05", "red", "contested", ["North"]),
+            ("2021-09-09", "red", "red", ["North"]),
+        ]
+    )
     d = compare(old, new, views=["red"])
     assert [(h[1], h[2], h[4]) for h in holders(d, "red")] == [
-        ("2021-09-03", "2021-09-04", "blue"), ("2021-09-05", "2021-09-08", "contested")]
+        ("2021-09-03", "2021-09-04", "blue"),
+        ("2021-09-05", "2021-09-08", "contested"),
+    ]
 
 
 def test_a_side_only_one_file_has():
@@ -126,8 +172,7 @@ def test_a_side_only_one_file_has():
 
 def test_another_region_marks_districts_absent():
     old = tiny_claims(BASE)
-    new = dataclasses.replace(tiny_claims(BASE), province="XX02",
-                              districts=tiny_claims(BASE).districts[:2])
+    new = dataclasses.replace(tiny_claims(BASE), province="XX02", districts=tiny_claims(BASE).districts[:2])
     d = compare(old, new, views=["red"])
     assert d.region == ("XX01", "XX02")
     # East leaves the map from the first day on which anything is claimed.
@@ -138,9 +183,20 @@ def test_another_region_marks_districts_absent():
 
 # -- formats and hostile text -----------------------------------------------------------------------
 
-HOSTILE = ["\x1b[31mred\x1b[0m", "line\nbreak\rback", "bidi\u202eevil", "nul\x00", "sep\u2028x",
-           "<script>alert(1)</script>", "*bold* _it_ `code` [link](http://x) ![img](x)", "| cell |",
-           "@someone #12 :smile:", "&amp; &#60;", "# heading", "\\* escaped"]
+HOSTILE = [
+    "\x1b[31mred\x1b[0m",
+    "line\nbreak\rback",
+    "bidi\u202eevil",
+    "nul\x00",
+    "sep\u2028x",
+    "<script>alert(1)</script>",
+    "*bold* _it_ `code` [link](http://x) ![img](x)",
+    "| cell |",
+    "@someone #12 :smile:",
+    "&amp; &#60;",
+    "# heading",
+    "\\* escaped",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -180,8 +236,9 @@ def test_hostile_claims_in_both_formats():
 
 def test_markdown_lists_everything_text_does():
     old = tiny_claims(BASE)
-    new = tiny_claims([BASE[0], ("2021-09-07", "blue", "blue", ["North"]),
-                       ("2021-09-08", "press", "red", ["East"])])
+    new = tiny_claims(
+        [BASE[0], ("2021-09-07", "blue", "blue", ["North"]), ("2021-09-08", "press", "red", ["East"])]
+    )
     d = compare(old, new)
     md, text = to_markdown(d), to_text(d)
     for needle in ("c2", "c1", "View combined", "View blue", "View independent"):
@@ -189,6 +246,7 @@ def test_markdown_lists_everything_text_does():
 
 
 # -- the command ---------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def two_files(tmp_path):
@@ -199,9 +257,12 @@ def two_files(tmp_path):
     # New: one claim's holder flipped (all its districts, its view and combined change).
     first = re.search(r"\n  - id: (\S+)\n(?:    .*\n)*?    holder: (\w+)\n", text)
     flipped = "nrf" if first.group(2) == "taliban" else "taliban"
-    new.write_text(text[: first.start()] + first.group(0).replace(f"holder: {first.group(2)}",
-                                                                  f"holder: {flipped}")
-                   + text[first.end():], encoding="utf-8")
+    new.write_text(
+        text[: first.start()]
+        + first.group(0).replace(f"holder: {first.group(2)}", f"holder: {flipped}")
+        + text[first.end() :],
+        encoding="utf-8",
+    )
     return old, new, first.group(1)
 
 
@@ -228,8 +289,9 @@ def test_diff_command_bad_input_in_either_file(two_files, capsys):
     assert any(re.match(rf"{re.escape(str(new))}:\d+: unknown field 'qoute'", line) for line in out)
 
 
-@pytest.mark.parametrize("argv", [["diff"], ["diff", "a.yaml"], ["diff", "a", "b", "c"],
-                                  ["diff", "--git", "HEAD", "a", "b"]])
+@pytest.mark.parametrize(
+    "argv", [["diff"], ["diff", "a.yaml"], ["diff", "a", "b", "c"], ["diff", "--git", "HEAD", "a", "b"]]
+)
 def test_diff_command_usage(argv, capsys):
     assert cli.main(argv) == 2
     assert "error: diff" in capsys.readouterr().err
@@ -242,9 +304,20 @@ def test_diff_command_unknown_view(two_files, capsys):
 
 
 def git(cwd, *args):
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(cwd), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+            "HOME": str(cwd),
+            "PATH": "/usr/bin:/bin",
+        },
+    )
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -265,7 +338,8 @@ def test_diff_git_compares_with_a_revision(two_files, tmp_path, capsys, monkeypa
     assert f"~ {claim_id}: holder" in out
     # Bad input at the revision: named claims.yaml@REV:line.
     (repo / "data" / "claims.yaml").write_text(
-        old.read_text(encoding="utf-8").replace("    quote:", "    qoute:", 1), encoding="utf-8")
+        old.read_text(encoding="utf-8").replace("    quote:", "    qoute:", 1), encoding="utf-8"
+    )
     git(repo, "commit", "-qam", "broken")
     shutil.copy(old, repo / "data" / "claims.yaml")
     assert cli.main(["diff", "--git", "HEAD", "claims.yaml"]) == 1

@@ -29,9 +29,12 @@ def versioned(tmp_path, repo_claims, monkeypatch):
     text = path.read_text(encoding="utf-8")
     first = re.search(r"\n  - id: (\S+)\n(?:    .*\n)*?    holder: (\w+)\n", text)
     flipped = "nrf" if first.group(2) == "taliban" else "taliban"
-    path.write_text(text[: first.start()] + first.group(0).replace(f"holder: {first.group(2)}",
-                                                                  f"holder: {flipped}")
-                    + text[first.end():], encoding="utf-8")
+    path.write_text(
+        text[: first.start()]
+        + first.group(0).replace(f"holder: {first.group(2)}", f"holder: {flipped}")
+        + text[first.end() :],
+        encoding="utf-8",
+    )
     monkeypatch.setenv("DASHBOARD_CLAIMS", str(path))
     return repo
 
@@ -50,8 +53,15 @@ def test_sidebar_lists_districts_whose_colour_differs_from_a_commit(versioned):
     assert frames, [c.value for c in at.sidebar.caption]
     table = frames[0].value
     assert list(table.columns) == ["district", "from", "to", "then", "now", "on date"]
-    assert len(table) >= 1 and set(table["district"]) <= {"Bazarak", "Rukha", "Dara", "Khenj", "Anawa",
-                                                          "Shutul", "Paryan"}
+    assert len(table) >= 1 and set(table["district"]) <= {
+        "Bazarak",
+        "Rukha",
+        "Dara",
+        "Khenj",
+        "Anawa",
+        "Shutul",
+        "Paryan",
+    }
 
 
 def test_no_sidebar_outside_git(claims_file):

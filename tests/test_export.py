@@ -46,8 +46,11 @@ def claims():
 
 @pytest.fixture(scope="module")
 def districts():
-    return gpd.GeoDataFrame({"pcode": ["XX0101", "XX0102", "XX0103"], "name": ["North", "South", "East"]},
-                            geometry=[box(0, 1, 1, 2), box(0, 0, 1, 1), box(1, 0, 2, 2)], crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"pcode": ["XX0101", "XX0102", "XX0103"], "name": ["North", "South", "East"]},
+        geometry=[box(0, 1, 1, 2), box(0, 0, 1, 1), box(1, 0, 2, 2)],
+        crs="EPSG:4326",
+    )
 
 
 def test_snapshot_csv(claims):
@@ -56,8 +59,9 @@ def test_snapshot_csv(claims):
     assert text.endswith("\n") and "\r" not in text.replace("\\r", "")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == export.SNAPSHOT_COLUMNS
-    assert [(r["pcode"], r["district"], r["holder"], r["since"], r["claim_ids"], r["district_da"])
-            for r in rows] == [
+    assert [
+        (r["pcode"], r["district"], r["holder"], r["since"], r["claim_ids"], r["district_da"]) for r in rows
+    ] == [
         ("XX0101", "North", "disputed", "2021-09-05", "r1;b1", "شمال"),
         ("XX0102", "South", "disputed", "2021-09-04", "r1;p1", "جنوب"),
         ("XX0103", "East", "unknown", "", "", "شرق"),
@@ -73,10 +77,19 @@ def test_snapshot_json(claims):
     assert "شمال" in text  # not \u-escaped
     north, south, east = data["districts"]
     assert (north["holder"], north["claim_ids"], north["since"]) == ("red", ["r1"], "2021-09-03")
-    assert north["claims"] == [{
-        "id": "r1", "date": "2021-09-03T00:00", "source": "Red, the spokesman", "side": "red",
-        "via": None, "holder": "red", "url": "https://example.org/r1",
-        "quote": "We hold North, and South;\nall of it", "confidence": None}]
+    assert north["claims"] == [
+        {
+            "id": "r1",
+            "date": "2021-09-03T00:00",
+            "source": "Red, the spokesman",
+            "side": "red",
+            "via": None,
+            "holder": "red",
+            "url": "https://example.org/r1",
+            "quote": "We hold North, and South;\nall of it",
+            "confidence": None,
+        }
+    ]
     assert (east["holder"], east["claim_ids"], east["claims"], east["since"]) == ("unknown", [], [], "")
 
 
@@ -99,10 +112,10 @@ def test_snapshot_geojson(claims, districts):
 
 
 def test_snapshot_geojson_leaves_out_districts_not_in_the_snapshot(claims, districts):
-    extra = gpd.GeoDataFrame({"pcode": ["YY0101"], "name": ["Elsewhere"]}, geometry=[box(5, 5, 6, 6)],
-                             crs="EPSG:4326")
-    frame = gpd.GeoDataFrame(
-        gpd.pd.concat([districts, extra], ignore_index=True), crs="EPSG:4326")
+    extra = gpd.GeoDataFrame(
+        {"pcode": ["YY0101"], "name": ["Elsewhere"]}, geometry=[box(5, 5, 6, 6)], crs="EPSG:4326"
+    )
+    frame = gpd.GeoDataFrame(gpd.pd.concat([districts, extra], ignore_index=True), crs="EPSG:4326")
     data = json.loads(export.snapshot_geojson(resolve(claims, view="red", on="2021-09-05"), frame, claims))
     assert [f["properties"]["pcode"] for f in data["features"]] == ["XX0101", "XX0102", "XX0103"]
 
@@ -113,7 +126,8 @@ def test_timeline_csv_and_json(claims):
         "date,red,blue,contested,disputed,unknown\n"
         "2021-09-03,2,0,0,0,1\n"
         "2021-09-04,1,0,0,1,1\n"
-        "2021-09-05,0,0,0,2,1\n")
+        "2021-09-05,0,0,0,2,1\n"
+    )
     assert json.loads(export.timeline_json(frame)) == [
         {"date": "2021-09-03", "counts": {"red": 2, "blue": 0, "contested": 0, "disputed": 0, "unknown": 1}},
         {"date": "2021-09-04", "counts": {"red": 1, "blue": 0, "contested": 0, "disputed": 1, "unknown": 1}},
@@ -127,17 +141,24 @@ def test_district_timeline_csv_and_json(claims):
         "date,North,South,East\n"
         "2021-09-03,red,red,unknown\n"
         "2021-09-04,red,disputed,unknown\n"
-        "2021-09-05,disputed,disputed,unknown\n")
+        "2021-09-05,disputed,disputed,unknown\n"
+    )
     document = json.loads(export.district_timeline_json(frame, claims))
     assert document["districts"] == {"XX0101": "North", "XX0102": "South", "XX0103": "East"}
-    assert document["rows"][0] == {"date": "2021-09-03",
-                                   "holders": {"XX0101": "red", "XX0102": "red", "XX0103": "unknown"}}
+    assert document["rows"][0] == {
+        "date": "2021-09-03",
+        "holders": {"XX0101": "red", "XX0102": "red", "XX0103": "unknown"},
+    }
 
 
 def test_district_timeline_csv_tells_apart_districts_of_the_same_name(claims):
     # A country has several districts of one name (Afghanistan: Qara Bagh, Surobi, Kohistan...).
-    same = dataclasses.replace(claims, districts=tuple(
-        dataclasses.replace(d, name="Centre") if d.pcode != "XX0103" else d for d in claims.districts))
+    same = dataclasses.replace(
+        claims,
+        districts=tuple(
+            dataclasses.replace(d, name="Centre") if d.pcode != "XX0103" else d for d in claims.districts
+        ),
+    )
     header = export.district_timeline_csv(district_timeline(claims, view="red"), same).splitlines()[0]
     assert header == "date,Centre (XX0101),Centre (XX0102),East"
 
@@ -161,10 +182,13 @@ FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1:A2)", "\t=1", "\r=1+1", '=HYPERLINK("ht
 
 def hostile_claims(claims, name: str):
     """The fixture with every source and district named ``name`` (as a hostile file could)."""
-    sources = {k: dataclasses.replace(s, name=f"{name} {k}" if k != "red" else name)
-               for k, s in claims.sources.items()}
-    districts = tuple(dataclasses.replace(d, name=f"{name} {d.pcode}", name_da=name)
-                      for d in claims.districts)
+    sources = {
+        k: dataclasses.replace(s, name=f"{name} {k}" if k != "red" else name)
+        for k, s in claims.sources.items()
+    }
+    districts = tuple(
+        dataclasses.replace(d, name=f"{name} {d.pcode}", name_da=name) for d in claims.districts
+    )
     return dataclasses.replace(claims, sources=sources, districts=districts)
 
 
@@ -206,9 +230,24 @@ def test_csv_of_ordinary_text_is_unchanged(claims):
     assert text == frame.to_csv(index=False, lineterminator="\n")
 
 
-@pytest.mark.parametrize(("value", "cell"), [
-    ("=1+1", "'=1+1"), ("-2", "'-2"), ("@x", "'@x"), ("+x", "'+x"), ("\tx", "'\tx"),
-    ("\rx", "\"'\rx\""), ("a,b", '"a,b"'), ('a"b', '"a""b"'), ("a\nb", '"a\nb"'), ("a=b", "a=b"),
-    (None, ""), (float("nan"), ""), (3, "3"), ("", "")])
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("-2", "'-2"),
+        ("@x", "'@x"),
+        ("+x", "'+x"),
+        ("\tx", "'\tx"),
+        ("\rx", '"\'\rx"'),
+        ("a,b", '"a,b"'),
+        ('a"b', '"a""b"'),
+        ("a\nb", '"a\nb"'),
+        ("a=b", "a=b"),
+        (None, ""),
+        (float("nan"), ""),
+        (3, "3"),
+        ("", ""),
+    ],
+)
 def test_csv_cell(value, cell):
     assert export.csv_cell(value) == cell

@@ -34,14 +34,19 @@ def frame():
     return gpd.GeoDataFrame(
         {"pcode": ["XX0101", "XX0102", "XX0103"], "name": ["North", "South", "East"]},
         geometry=[box(69.0, 35.2, 69.5, 35.5), box(69.0, 34.9, 69.5, 35.2), box(69.5, 34.9, 69.9, 35.5)],
-        crs="EPSG:4326")
+        crs="EPSG:4326",
+    )
 
 
 @pytest.fixture(scope="module")
 def claims():
-    return tiny_claims([("2021-09-03", "red", "red", ["North"]),
-                        ("2021-09-04", "blue", "blue", ["North"]),
-                        ("2021-09-04", "press", "blue", ["South"])])
+    return tiny_claims(
+        [
+            ("2021-09-03", "red", "red", ["North"]),
+            ("2021-09-04", "blue", "blue", ["North"]),
+            ("2021-09-04", "press", "blue", ["South"]),
+        ]
+    )
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -57,6 +62,7 @@ def svg_texts(data: bytes) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------- formats
+
 
 def test_png_is_1600_px_wide_by_default(frame, claims):
     data = snapshot_figure(resolve(claims, view="combined", on="2021-09-04"), frame, claims)
@@ -77,23 +83,37 @@ def test_svg_has_the_title_legend_names_scale_and_attribution(frame, claims):
     data = snapshot_figure(resolve(claims, view="combined", on="2021-09-04"), frame, claims, fmt="svg")
     text = "\n".join(svg_texts(data))
     assert "XX01: All voices combined, 2021-09-04" in text
-    for expected in ("North", "South", "East", "Red", "Blue", "Contested", "No claim yet",
-                     "Boundaries: AGCHO / UN OCHA (COD-AB), via HDX", "Claims: 3 claims from",
-                     " km", "python -m dashboard snapshot --date 2021-09-04 --view combined"):
+    for expected in (
+        "North",
+        "South",
+        "East",
+        "Red",
+        "Blue",
+        "Contested",
+        "No claim yet",
+        "Boundaries: AGCHO / UN OCHA (COD-AB), via HDX",
+        "Claims: 3 claims from",
+        " km",
+        "python -m dashboard snapshot --date 2021-09-04 --view combined",
+    ):
         assert expected in text, expected
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"fmt": "pdf"}, "fmt must be one of png, svg"),
-    ({"width_px": 10}, "width_px must be an integer from 200 to 10000"),
-    ({"width_px": 1600.5}, "width_px must be an integer"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"fmt": "pdf"}, "fmt must be one of png, svg"),
+        ({"width_px": 10}, "width_px must be an integer from 200 to 10000"),
+        ({"width_px": 1600.5}, "width_px must be an integer"),
+    ],
+)
 def test_bad_arguments(frame, claims, kwargs, message):
     with pytest.raises(ValueError, match=message):
         snapshot_figure(resolve(claims, view="red", on="2021-09-04"), frame, claims, **kwargs)
 
 
 # ---------------------------------------------------------------------------- hostile text
+
 
 def hostile_claims(claims: ClaimSet) -> ClaimSet:
     sides = dict(claims.sides)
@@ -106,8 +126,13 @@ def hostile_claims(claims: ClaimSet) -> ClaimSet:
 def test_claim_text_is_drawn_literally_in_svg(frame, claims):
     hostile = hostile_claims(claims)
     names = frame.assign(name=["North $y$", "{{ 7*7 }}", "<b>East</b>"])
-    data = snapshot_figure(resolve(hostile, view="combined", on="2021-09-04"), names, hostile,
-                           fmt="svg", region_name="Region ${x}$")
+    data = snapshot_figure(
+        resolve(hostile, view="combined", on="2021-09-04"),
+        names,
+        hostile,
+        fmt="svg",
+        region_name="Region ${x}$",
+    )
     raw = data.decode("utf-8")
     assert "<script" not in raw and "<b>" not in raw and "</text><text>injected" not in raw
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
@@ -138,6 +163,7 @@ def test_tex_and_mathtext_stay_off_whatever_the_global_settings(frame, claims, m
 
 # ----------------------------------------------------------------------------- encodings
 
+
 def test_every_holder_is_told_apart_without_colour(claims):
     styles = holder_styles(claims)
     assert list(styles) == ["red", "blue", CONTESTED, DISPUTED, UNKNOWN]
@@ -147,8 +173,9 @@ def test_every_holder_is_told_apart_without_colour(claims):
 
 
 def test_side_colours_come_from_the_claims_file(claims):
-    recoloured = dataclasses.replace(claims, sides={"red": Side("red", "Red", "#FF0000"),
-                                                    "blue": Side("blue", "Blue", "#0000FF")})
+    recoloured = dataclasses.replace(
+        claims, sides={"red": Side("red", "Red", "#FF0000"), "blue": Side("blue", "Blue", "#0000FF")}
+    )
     styles = holder_styles(recoloured)
     assert styles["red"]["facecolor"] == (1.0, 0.25, 0.25)  # #FF0000 at 75 % over white
     assert styles["blue"]["facecolor"] == (0.25, 0.25, 1.0)
@@ -164,23 +191,34 @@ def test_disputed_has_its_own_hatch_and_legend_entry(frame, claims):
     cs = WithDisputed(**{f.name: getattr(claims, f.name) for f in dataclasses.fields(claims)})
     styles = holder_styles(cs)
     assert styles[DISPUTED]["hatch"] not in ("", styles[CONTESTED]["hatch"])
-    snapshot = Snapshot("combined", dt.datetime(2021, 9, 4, 23, 59, 59), (
-        DistrictState("XX0101", "North", "", DISPUTED, dt.date(2021, 9, 4), ()),
-        DistrictState("XX0102", "South", "", CONTESTED, dt.date(2021, 9, 4), ()),
-        DistrictState("XX0103", "East", "", "red", dt.date(2021, 9, 4), ())))
+    snapshot = Snapshot(
+        "combined",
+        dt.datetime(2021, 9, 4, 23, 59, 59),
+        (
+            DistrictState("XX0101", "North", "", DISPUTED, dt.date(2021, 9, 4), ()),
+            DistrictState("XX0102", "South", "", CONTESTED, dt.date(2021, 9, 4), ()),
+            DistrictState("XX0103", "East", "", "red", dt.date(2021, 9, 4), ()),
+        ),
+    )
     text = "\n".join(svg_texts(snapshot_figure(snapshot, frame, cs, fmt="svg")))
     assert "Disputed\n1 district" in text or ("Disputed" in text and "1 district" in text)
 
 
 def test_long_side_labels_are_abbreviated_on_the_map_and_spelled_out_in_the_legend(frame, claims):
-    cs = dataclasses.replace(claims, sides={"red": Side("red", "National Resistance Front", "#0072B2"),
-                                            "blue": Side("blue", "Blue", "#D55E00")})
+    cs = dataclasses.replace(
+        claims,
+        sides={
+            "red": Side("red", "National Resistance Front", "#0072B2"),
+            "blue": Side("blue", "Blue", "#D55E00"),
+        },
+    )
     texts = svg_texts(snapshot_figure(resolve(cs, view="red", on="2021-09-04"), frame, cs, fmt="svg"))
     assert "NRF" in texts
     assert any("National Resistance Front (NRF)" in t for t in texts)
 
 
 # ------------------------------------------------------------------------ real boundaries
+
 
 def real_districts(region: str):
     try:
@@ -212,8 +250,10 @@ def test_baghlan_like_region(repo_claims, output_dir):
     districts = real_districts("AF09")
     repo_claims = dataclasses.replace(repo_claims, region_name=None)  # the file names Panjshir
     sides = list(repo_claims.sides)
-    states = tuple(DistrictState(p, n, "", sides[i % 2] if i % 3 else UNKNOWN, None, ())
-                   for i, (p, n) in enumerate(zip(districts["pcode"], districts["name"])))
+    states = tuple(
+        DistrictState(p, n, "", sides[i % 2] if i % 3 else UNKNOWN, None, ())
+        for i, (p, n) in enumerate(zip(districts["pcode"], districts["name"]))
+    )
     snapshot = Snapshot("combined", dt.datetime(2021, 9, 5, 23, 59, 59), states)
     data = snapshot_figure(snapshot, districts, repo_claims)
     assert png_size(data)[0] == 1600

@@ -103,6 +103,7 @@ FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCh
 
 # ---------------------------------------------------------------------------- random bytes
 
+
 @FUZZ
 @given(st.binary(max_size=3000))
 def test_random_bytes(data):
@@ -110,8 +111,9 @@ def test_random_bytes(data):
 
 
 @FUZZ
-@given(st.text(alphabet=st.sampled_from(list(":-[]{},'\"&*!|>#%@`?\t\n\r ab1\u00e9\ufeff\u2028")),
-               max_size=400))
+@given(
+    st.text(alphabet=st.sampled_from(list(":-[]{},'\"&*!|>#%@`?\t\n\r ab1\u00e9\ufeff\u2028")), max_size=400)
+)
 def test_random_yaml_punctuation(text):
     assert_well_behaved(text.encode("utf-8"))
 
@@ -140,7 +142,7 @@ def mutated(draw):
         elif kind in ("flip", "insert") and lines[i]:
             j = draw(st.integers(0, len(lines[i]) - 1))
             char = draw(st.sampled_from(SPECIAL) | st.characters(codec="utf-8"))
-            lines[i] = lines[i][:j] + char + lines[i][j + (kind == "flip"):]
+            lines[i] = lines[i][:j] + char + lines[i][j + (kind == "flip") :]
     text = "".join(lines)
     encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "latin-1", "utf-16"]))
     return text.encode(encoding, errors="replace")
@@ -155,11 +157,29 @@ def test_mutations_of_a_valid_file(data):
 # ------------------------------------------------------------ any value replaced by any other
 
 values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats()
-    | st.text(max_size=12) | st.sampled_from(["all", "North", "red", "2021-09-05", "contested", "XX01",
-                                               "https://x.org", "javascript:x", "", "AF08"]),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=6) | st.integers(0, 3), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(
+        [
+            "all",
+            "North",
+            "red",
+            "2021-09-05",
+            "contested",
+            "XX01",
+            "https://x.org",
+            "javascript:x",
+            "",
+            "AF08",
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=6) | st.integers(0, 3), children, max_size=3)
+    ),
     max_leaves=10,
 )
 

@@ -15,8 +15,10 @@ import pytest
 from dashboard import boundaries, geodata_build
 
 ADM2 = "afg_admbnda_adm2_agcho_20180522.zip"
-needs_zips = pytest.mark.skipif(not (boundaries.DEFAULT_DIR / ADM2).exists(),
-                                reason="the original COD-AB zips are not in ../shared/geodata")
+needs_zips = pytest.mark.skipif(
+    not (boundaries.DEFAULT_DIR / ADM2).exists(),
+    reason="the original COD-AB zips are not in ../shared/geodata",
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,8 @@ def test_the_committed_file_is_what_the_script_makes(built):
     committed = boundaries.WEB_FILE.read_bytes()
     assert hashlib.sha256(built.encode("utf-8")).hexdigest() == hashlib.sha256(committed).hexdigest(), (
         "geodata/districts.topojson is not what `python -m dashboard.geodata_build` makes from "
-        "../shared/geodata: rebuild it and commit it")
+        "../shared/geodata: rebuild it and commit it"
+    )
 
 
 @needs_zips
@@ -37,8 +40,9 @@ def test_the_build_records_its_source(built):
     topology = json.loads(built)
     entry = boundaries.sources()["files"]["adm2"]
     assert topology["source"]["file"] == ADM2
-    assert topology["source"]["sha256"] == entry["sha256"] == \
-        geodata_build.sha256(boundaries.DEFAULT_DIR / ADM2)
+    assert (
+        topology["source"]["sha256"] == entry["sha256"] == geodata_build.sha256(boundaries.DEFAULT_DIR / ADM2)
+    )
     assert topology["attribution"] == "AGCHO / UN OCHA (COD-AB), via HDX"
     assert "humanitarian purposes" in topology["licence"] and "CC BY" in topology["licence"]
     assert topology["simplification"]["tolerance"] == 0.0005

@@ -24,8 +24,19 @@ from dashboard import cli
 from dashboard.claims import read_claims
 from dashboard.control import resolve
 from dashboard.mapdata import styles
-from tests.browser import (choose_view, fills, holders, map_root, map_view, open_app, slider,
-                           wait_for_holders, wait_for_idle, wait_for_map, zoom_in_and_pan)
+from tests.browser import (
+    choose_view,
+    fills,
+    holders,
+    map_root,
+    map_view,
+    open_app,
+    slider,
+    wait_for_holders,
+    wait_for_idle,
+    wait_for_map,
+    zoom_in_and_pan,
+)
 from tests.conftest import ROOT, streamlit_server
 from tests.test_app import counts
 
@@ -90,8 +101,12 @@ def test_renaming_the_side_a_session_is_viewing_keeps_the_session_working(claims
     at = run_app({"view": "nrf", "date": DATE})
     assert not at.exception
     text = claims_file.read_text(encoding="utf-8")
-    renamed = (text.replace("  nrf: {", "  front: {").replace(": nrf}", ": front}")
-               .replace("side: nrf,", "side: front,").replace("holder: nrf\n", "holder: front\n"))
+    renamed = (
+        text.replace("  nrf: {", "  front: {")
+        .replace(": nrf}", ": front}")
+        .replace("side: nrf,", "side: front,")
+        .replace("holder: nrf\n", "holder: front\n")
+    )
     claims_file.write_text(renamed, encoding="utf-8")
     claims = read_claims(claims_file)  # a valid edit
     assert "nrf" not in claims.views
@@ -115,7 +130,7 @@ def test_shortening_the_timeline_under_a_session_keeps_it_working(claims_file):
     # Drop the last day's claims: the slider's range now ends earlier.
     lines = text.split("\n")
     first_of_last = min(c.line for c in claims.claims if c.date.isoformat() == last)
-    claims_file.write_text("\n".join(lines[:first_of_last - 1]) + "\n", encoding="utf-8")
+    claims_file.write_text("\n".join(lines[: first_of_last - 1]) + "\n", encoding="utf-8")
     shorter = read_claims(claims_file)
     new_last = max(c.date for c in shorter.claims).isoformat()
     assert new_last < last
@@ -303,8 +318,10 @@ READ_ONLY = [
 ]
 WRITING = [
     (["snapshot", "--claims", "{claims}", "--date", DATE, "--view", "taliban"], "out.csv"),
-    (["snapshot", "--claims", "{claims}", "--date", DATE, "--view", "taliban", "--format", "geojson"],
-     "out.geojson"),
+    (
+        ["snapshot", "--claims", "{claims}", "--date", DATE, "--view", "taliban", "--format", "geojson"],
+        "out.geojson",
+    ),
     (["timeline", "--claims", "{claims}", "--view", "nrf", "--format", "json"], "out.json"),
     (["render", "--claims", "{claims}", "--date", DATE, "--view", "combined"], "map.html"),
 ]
@@ -337,8 +354,7 @@ def test_cli_without_output_writes_no_file(tmp_path, claims_copy, monkeypatch, c
 
 
 @pytest.mark.parametrize("template, name", WRITING, ids=[w[1] for w in WRITING])
-def test_cli_with_output_writes_only_that_file(tmp_path, claims_copy, monkeypatch, capsys,
-                                               template, name):
+def test_cli_with_output_writes_only_that_file(tmp_path, claims_copy, monkeypatch, capsys, template, name):
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -357,13 +373,23 @@ def test_cli_in_a_real_process_writes_only_the_output(tmp_path, claims_copy):
     env.pop("DASHBOARD_CLAIMS", None)
     snapshot = subprocess.run(
         [sys.executable, "-m", "dashboard", *_argv(READ_ONLY[1], claims_copy)],
-        cwd=work, env=env, capture_output=True, text=True, timeout=60)
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert snapshot.returncode == 0, snapshot.stderr
     assert snapshot.stdout.startswith("pcode,district,holder,since,claim_ids")
     assert os.listdir(work) == []
     render = subprocess.run(
         [sys.executable, "-m", "dashboard", *_argv(WRITING[-1][0], claims_copy), "-o", "map.html"],
-        cwd=work, env=env, capture_output=True, text=True, timeout=60)
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert render.returncode == 0, render.stderr
     assert os.listdir(work) == ["map.html"]
     assert os.listdir(claims_copy.parent) == ["claims.yaml"]

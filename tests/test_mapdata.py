@@ -14,9 +14,9 @@ from shapely.geometry import shape
 
 from dashboard import boundaries, mapdata
 from dashboard.claims import check_claims
+from dashboard.codec import unvarints
 from dashboard.control import ledger, resolve
 from dashboard.gazetteer import Place, boundary_gazetteer
-from dashboard.codec import unvarints
 from dashboard.mapdata import engine_data, engine_json
 
 HOSTILE_QUOTE = "<img src=x onerror=alert(1)>"
@@ -91,7 +91,7 @@ def history_rows(data, view):
     rests = list(_sums(unvarints(h["rests"])))
     rows, r = [], 0
     for k in range(h["n"]):
-        rows.append([days[k], district[k], holder[k], rests[r:r + count[k]]])
+        rows.append([days[k], district[k], holder[k], rests[r : r + count[k]]])
         r += count[k]
     return rows
 
@@ -124,8 +124,19 @@ def test_the_shape_of_the_data(data, claims):
     (south, west), (north, east) = data["bounds"]
     assert 35 < south < north < 36 and 69 < west < east < 71
     first = data["claims"][0]
-    assert set(first) == {"id", "date", "day", "source", "via", "view", "holder", "url", "quote",
-                          "confidence", "places"}
+    assert set(first) == {
+        "id",
+        "date",
+        "day",
+        "source",
+        "via",
+        "view",
+        "holder",
+        "url",
+        "quote",
+        "confidence",
+        "places",
+    }
     assert data["claims"][2]["date"] == "2021-09-05 18:00"
     assert json.loads(json.dumps(data)) == data  # JSON-able
 
@@ -184,15 +195,27 @@ def test_engine_json_is_script_safe_and_round_trips(data):
 
 
 def test_places_need_a_sourced_point(claims, districts):
-    places = [Place("Malimah", "AF0803", "high"),
-              dataclasses.make_dataclass("P", ["name", "district", "lat", "lon", "point_source"])(
-                  "Khawak Pass", "AF0807", 35.66324, 69.78714, "GeoNames 1136827"),
-              dataclasses.make_dataclass("P", ["name", "district", "lat", "lon", "point_source"])(
-                  "Dashte Rewak", "AF0807", 35.6, 69.7, None)]
+    places = [
+        Place("Malimah", "AF0803", "high"),
+        dataclasses.make_dataclass("P", ["name", "district", "lat", "lon", "point_source"])(
+            "Khawak Pass", "AF0807", 35.66324, 69.78714, "GeoNames 1136827"
+        ),
+        dataclasses.make_dataclass("P", ["name", "district", "lat", "lon", "point_source"])(
+            "Dashte Rewak", "AF0807", 35.6, 69.7, None
+        ),
+    ]
     data = engine_data(claims, districts, places=places)
-    assert data["places"] == [{"name": "Khawak Pass", "district": "AF0807", "lat": 35.66324,
-                               "lon": 69.78714, "source": "GeoNames 1136827", "confidence": None,
-                               "claims": [2]}]
+    assert data["places"] == [
+        {
+            "name": "Khawak Pass",
+            "district": "AF0807",
+            "lat": 35.66324,
+            "lon": 69.78714,
+            "source": "GeoNames 1136827",
+            "confidence": None,
+            "claims": [2],
+        }
+    ]
 
 
 def test_disputed_gets_its_own_encoding(claims):

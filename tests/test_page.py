@@ -14,19 +14,27 @@ from dashboard import page
 from dashboard.encoding import HATCHES
 from dashboard.testing import tiny_claims
 
-HOSTILE = ("Taliban ![t](http://127.0.0.1:8799/x.png) [site](https://evil.example) {{ 7*7 }} "
-           "$x$ :material/home: :smile: :red[r] <img src=x> **b** a@b.co www.x.org \\ `c`")
+HOSTILE = (
+    "Taliban ![t](http://127.0.0.1:8799/x.png) [site](https://evil.example) {{ 7*7 }} "
+    "$x$ :material/home: :smile: :red[r] <img src=x> **b** a@b.co www.x.org \\ `c`"
+)
 
 
 def claims(rows=None):
-    return tiny_claims(rows if rows is not None else [
-        ("2021-09-03", "red", "red", ["North", "South"]),
-        ("2021-09-05", "blue", "blue", ["North"]),
-        ("2021-09-05", "press", "contested", ["East"]),
-        ("2021-09-08", "red", "red", ["North"])])
+    return tiny_claims(
+        rows
+        if rows is not None
+        else [
+            ("2021-09-03", "red", "red", ["North", "South"]),
+            ("2021-09-05", "blue", "blue", ["North"]),
+            ("2021-09-05", "press", "contested", ["East"]),
+            ("2021-09-08", "red", "red", ["North"]),
+        ]
+    )
 
 
 # -- the region and file names -------------------------------------------------------------------
+
 
 def test_region_name_prefers_the_file_then_the_boundary_data_then_the_code(monkeypatch):
     cs = claims()
@@ -47,6 +55,7 @@ def test_file_names_come_from_the_region_and_are_safe():
 
 
 # -- days ------------------------------------------------------------------------------------------
+
 
 def test_days_span_first_to_last_claim_and_empty_is_empty():
     assert page.days(claims())[0] == "2021-09-03" and page.days(claims())[-1] == "2021-09-08"
@@ -75,6 +84,7 @@ def test_neighbour_claim_days():
 
 # -- text shown literally ------------------------------------------------------------------------
 
+
 def test_markdown_text_escapes_every_markdown_construct():
     out = page.markdown_text(HOSTILE)
     # Every ASCII punctuation character is escaped; nothing else changes but the joiners.
@@ -83,10 +93,10 @@ def test_markdown_text_escapes_every_markdown_construct():
     i = 0
     while i < len(out):  # every punctuation character is escaped, every backslash escapes one
         if out[i] == "\\":
-            assert punctuation.fullmatch(out[i + 1]), out[i:i + 2]
+            assert punctuation.fullmatch(out[i + 1]), out[i : i + 2]
             i += 2
         else:
-            assert not punctuation.fullmatch(out[i]), out[:i + 1]
+            assert not punctuation.fullmatch(out[i]), out[: i + 1]
             i += 1
     # Bare addresses are broken up so GitHub-flavoured Markdown cannot link them.
     for bare in ("http\\:", "https\\:", "www\\.", "a\\@"):
@@ -96,18 +106,26 @@ def test_markdown_text_escapes_every_markdown_construct():
 
 def test_badges_and_panels_escape_claim_text():
     cs = claims()
-    evil = dataclasses.replace(cs, sides={**cs.sides, "red": dataclasses.replace(cs.sides["red"], label=HOSTILE)})
-    for snippet in (page.badge(evil, "red"), page.legend(evil), page.counts_html(evil, {"red": 2}),
-                    page.district_panel(evil, "XX0101", view="red", on="2021-09-05"),
-                    page.claims_made(evil, list(evil.claims))):
+    evil = dataclasses.replace(
+        cs, sides={**cs.sides, "red": dataclasses.replace(cs.sides["red"], label=HOSTILE)}
+    )
+    for snippet in (
+        page.badge(evil, "red"),
+        page.legend(evil),
+        page.counts_html(evil, {"red": 2}),
+        page.district_panel(evil, "XX0101", view="red", on="2021-09-05"),
+        page.claims_made(evil, list(evil.claims)),
+    ):
         assert "<img" not in snippet and "{{ 7*7 }}" in snippet
         assert "&lt;img src=x&gt;" in snippet
 
 
 def test_bad_colours_never_reach_a_style():
     cs = claims()
-    bad = dataclasses.replace(cs, sides={**cs.sides, "red": dataclasses.replace(
-        cs.sides["red"], color="red;background:url(http://x)")})
+    bad = dataclasses.replace(
+        cs,
+        sides={**cs.sides, "red": dataclasses.replace(cs.sides["red"], color="red;background:url(http://x)")},
+    )
     assert "url(" not in page.badge(bad, "red")
 
 
@@ -126,10 +144,12 @@ def test_district_panel_marks_the_claims_in_force_and_the_later_ones():
     assert re.search(r'<li class="later" data-claim="c3">', html)
     assert 'data-claim="c2"' in page.district_panel(cs, "XX0103", view="red", on="2021-09-03")
     assert "No claim names this district" in page.district_panel(
-        dataclasses.replace(cs, claims=cs.claims[:2]), "XX0103", view="red", on="2021-09-03")
+        dataclasses.replace(cs, claims=cs.claims[:2]), "XX0103", view="red", on="2021-09-03"
+    )
 
 
 # -- the chart -----------------------------------------------------------------------------------
+
 
 def test_timeline_frame_counts_each_day_once_and_spans_the_slider():
     cs = claims()
@@ -171,8 +191,11 @@ def test_chart_spec_y_is_the_district_count_and_x_the_slider_range():
     spec = page.timeline_chart(cs, view="red", key_dates=page.claim_days(cs, "red"))
     text = json.dumps(spec)
     assert '"domain": [0, 3]' in text  # 3 districts, never 6
-    ends = {f"{d['year']}-{d['month']:02d}-{d['date']:02d}" for d in _dicts(spec) if d.get("utc") is True
-            and "year" in d}
+    ends = {
+        f"{d['year']}-{d['month']:02d}-{d['date']:02d}"
+        for d in _dicts(spec)
+        if d.get("utc") is True and "year" in d
+    }
     assert ends == {page.days(cs)[0], page.days(cs)[-1]}  # the slider's range, not the view's
     assert "datasets" in spec and "data" not in spec  # the main data is the rule's date
     rules = [u for u in _units(spec) if u["mark"].get("type") == "rule"]
@@ -190,8 +213,14 @@ def test_chart_draws_contested_and_disputed_with_stripes():
 
 
 def test_chart_has_focus_and_context_on_long_files():
-    long_file = claims([("2021-01-01", "red", "red", ["North"]), ("2021-06-01", "red", "red", ["South"]),
-                        ("2021-06-02", "red", "red", ["East"]), ("2021-12-31", "red", "red", ["East"])])
+    long_file = claims(
+        [
+            ("2021-01-01", "red", "red", ["North"]),
+            ("2021-06-01", "red", "red", ["South"]),
+            ("2021-06-02", "red", "red", ["East"]),
+            ("2021-12-31", "red", "red", ["East"]),
+        ]
+    )
     window = page.busiest_window(long_file, "red")
     assert window is not None and window[0] <= "2021-06-01" <= window[1]
     spec = page.timeline_chart(long_file, view="red", key_dates=[], window=window)
@@ -240,8 +269,13 @@ def test_a_pick_is_taken_once_and_the_chart_starts_anew(session):
 
 
 def test_chart_window_keeps_its_span_after_a_pick_inside_it(session):
-    long_file = claims([("2021-01-01", "red", "red", ["North"]), ("2021-06-01", "red", "red", ["South"]),
-                        ("2021-12-31", "red", "red", ["East"])])
+    long_file = claims(
+        [
+            ("2021-01-01", "red", "red", ["North"]),
+            ("2021-06-01", "red", "red", ["South"]),
+            ("2021-12-31", "red", "red", ["East"]),
+        ]
+    )
     first = page.chart_window(long_file, "red")
     session["chart_centre"] = first[0]
     assert page.chart_window(long_file, "red") == first

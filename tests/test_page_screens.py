@@ -12,8 +12,9 @@ from tests.conftest import streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HOSTILE = ("Taliban ![t](http://127.0.0.1:8799/x.png) [site](https://evil.example) {{ 7*7 }} "
-           "$x$ :material/home:")
+HOSTILE = (
+    "Taliban ![t](http://127.0.0.1:8799/x.png) [site](https://evil.example) {{ 7*7 }} $x$ :material/home:"
+)
 
 BAGHLAN = textwrap.dedent(f"""\
     version: 1

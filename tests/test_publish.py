@@ -71,8 +71,14 @@ def embedded(page: str, element_id: str = "map-data") -> tuple[str, dict]:
 
 
 def test_the_site_is_the_page_and_its_local_files(files):
-    assert sorted(files) == ["bootstrap.js", "engine.css", "engine.js", "index.html", "leaflet.css",
-                             "leaflet.js"]
+    assert sorted(files) == [
+        "bootstrap.js",
+        "engine.css",
+        "engine.js",
+        "index.html",
+        "leaflet.css",
+        "leaflet.js",
+    ]
     index = files["index.html"]
     assert index.startswith("<!DOCTYPE html>")
     assert "<title>Panjshir: who claimed which district</title>" in index
@@ -145,8 +151,14 @@ def test_export_map_html_is_the_engine_at_the_snapshot(claims, districts):
 
 def test_publish_writes_the_folder(claims, districts, tmp_path):
     written = publish.publish(claims, districts, tmp_path / "out" / "site")
-    assert [p.name for p in written] == ["index.html", "leaflet.css", "leaflet.js", "engine.css",
-                                         "engine.js", "bootstrap.js"]
+    assert [p.name for p in written] == [
+        "index.html",
+        "leaflet.css",
+        "leaflet.js",
+        "engine.css",
+        "engine.js",
+        "bootstrap.js",
+    ]
     assert all(p.stat().st_size > 100 for p in written)
 
 
@@ -154,13 +166,23 @@ def test_the_cli_publishes_the_repository_claims(tmp_path, capsys):
     out = tmp_path / "site"
     assert cli.main(["publish", "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    assert re.fullmatch(rf"wrote {re.escape(str(out))}/ \(6 files, \d+ KB\): open .*index.html in a "
-                        r"browser, or serve the folder from any static host\n", err)
+    assert re.fullmatch(
+        rf"wrote {re.escape(str(out))}/ \(6 files, \d+ KB\): open .*index.html in a "
+        r"browser, or serve the folder from any static host\n",
+        err,
+    )
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "who claimed which district</title>" in index
     _, data = embedded(index)
-    assert [d["name"] for d in data["districts"]] == ["Bazarak", "Rukha", "Dara", "Khenj", "Anawa",
-                                                      "Shutul", "Paryan"]
+    assert [d["name"] for d in data["districts"]] == [
+        "Bazarak",
+        "Rukha",
+        "Dara",
+        "Khenj",
+        "Anawa",
+        "Shutul",
+        "Paryan",
+    ]
 
 
 def test_the_cli_reports_an_unwritable_folder(tmp_path, capsys):

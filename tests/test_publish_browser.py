@@ -68,8 +68,14 @@ def page(chromium, output_dir, request):
     page.on("dialog", on_dialog)
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     # Offline: anything not from this machine is refused, and fails the test below.
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(ALLOWED)
-                  else (page.external.append(route.request.url), route.abort()))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(ALLOWED)
+            else (page.external.append(route.request.url), route.abort())
+        ),
+    )
     yield page
     page.screenshot(path=str(output_dir / "last.png"))
     context.close()
@@ -171,10 +177,14 @@ def test_a_click_selects_and_the_tooltip_stays_inside_the_map(page, site, claims
     assert tip_box["y"] + tip_box["height"] <= map_box["y"] + map_box["height"] + 0.5
     page.screenshot(path=str(output_dir / "1-tooltip.png"))
 
-    paryan.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.4}, force=True)  # inside the polygon
+    paryan.click(
+        position={"x": box["width"] * 0.6, "y": box["height"] * 0.4}, force=True
+    )  # inside the polygon
     assert root.get_attribute("data-district") == "AF0807"
     assert "district=AF0807" in page.evaluate("location.hash")
-    assert paryan.evaluate("p => p.classList.contains('cm-selected') && p.getAttribute('stroke-width')") == "4"
+    assert (
+        paryan.evaluate("p => p.classList.contains('cm-selected') && p.getAttribute('stroke-width')") == "4"
+    )
     # No focus rectangle around the clicked path: the outline is the selection's only mark.
     assert paryan.evaluate("p => getComputedStyle(p).outlineStyle") == "none"
     popup = page.locator(".leaflet-popup .district-popup")
@@ -182,8 +192,9 @@ def test_a_click_selects_and_the_tooltip_stays_inside_the_map(page, site, claims
     wait_until_still(page, ".leaflet-popup")  # the popup pans the map into view
     assert "Paryan" in popup.inner_text()
     links = popup.locator("a").evaluate_all("as => as.map(a => [a.href, a.target, a.rel])")
-    assert links and all(h.startswith("http") and t == "_blank" and r == "noopener noreferrer"
-                         for h, t, r in links)
+    assert links and all(
+        h.startswith("http") and t == "_blank" and r == "noopener noreferrer" for h, t, r in links
+    )
     page.screenshot(path=str(output_dir / "2-selected-popup.png"))
     # The district box of the controls selects by keyboard too.
     page.get_by_label("District").select_option("AF0803")
@@ -193,8 +204,12 @@ def test_a_click_selects_and_the_tooltip_stays_inside_the_map(page, site, claims
 def test_the_url_hash_round_trips(page, site, claims):
     url = (site / "index.html").as_uri() + "#view=nrf&date=2021-10-01&district=AF0803&compare=taliban"
     root = open_site(page, url)
-    assert [root.get_attribute(f"data-{k}") for k in ("view", "date", "district", "compare")] == \
-        ["nrf", "2021-10-01", "AF0803", "taliban"]
+    assert [root.get_attribute(f"data-{k}") for k in ("view", "date", "district", "compare")] == [
+        "nrf",
+        "2021-10-01",
+        "AF0803",
+        "taliban",
+    ]
     wait_for_site_holders(page, expected(claims, "nrf", "2021-10-01"))
     wait_for_site_holders(page, expected(claims, "taliban", "2021-10-01"), ".cm-pane-b")
     page.evaluate("location.hash = '#view=independent&date=2021-09-20'")
@@ -223,7 +238,9 @@ def test_compare_two_voices_side_by_side(page, site, claims, output_dir):
     taliban, nrf = expected(claims, "taliban", DATE), expected(claims, "nrf", DATE)
     wait_for_site_holders(page, taliban)
     wait_for_site_holders(page, nrf, ".cm-pane-b")
-    differs = page.locator(".cm-pane-a path[data-differs='1']").evaluate_all("ps => ps.map(p => p.dataset.pcode)")
+    differs = page.locator(".cm-pane-a path[data-differs='1']").evaluate_all(
+        "ps => ps.map(p => p.dataset.pcode)"
+    )
     assert sorted(differs) == sorted(p for p in taliban if taliban[p] != nrf[p])
     assert differs, "on 2021-09-05 the two sides disagree somewhere"
     page.screenshot(path=str(output_dir / "1-taliban-vs-nrf-2021-09-05.png"))
@@ -277,9 +294,13 @@ def test_the_site_works_390_px_wide(page, site, claims, output_dir):
 def serve(directory):
     """``python -m http.server`` on 127.0.0.1 in ``directory``; yields its URL, stops it by PID."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-                            cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=directory,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 15
     while True:
@@ -289,7 +310,7 @@ def serve(directory):
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
-                raise RuntimeError("http.server did not start")
+                raise RuntimeError("http.server did not start") from None
             time.sleep(0.1)
     return proc, url
 
@@ -307,7 +328,9 @@ def test_inside_an_iframe_served_by_http_server(page, site, claims, output_dir):
     (parent / "embed.html").write_text(
         "<!DOCTYPE html><html><head><title>A newsroom page</title></head><body><h1>Our story</h1>"
         f"{publish.EMBED_SNIPPET.replace('https://example.org/panjshir-map/', 'site/')}"
-        "</body></html>", encoding="utf-8")
+        "</body></html>",
+        encoding="utf-8",
+    )
     proc, url = serve(parent)
     try:
         page.goto(url + "/embed.html")
@@ -392,7 +415,10 @@ def test_hostile_text_shows_literally_and_runs_nothing(page, tmp_path, output_di
     popup.wait_for(timeout=5_000)
     assert HOSTILE_QUOTE in popup.inner_text()
     legend = page.locator(".cm-legend")
-    assert "Taliban {{ 7*7 }}" in legend.inner_text() and "NRF <img src=x onerror=alert(2)>" in legend.inner_text()
+    assert (
+        "Taliban {{ 7*7 }}" in legend.inner_text()
+        and "NRF <img src=x onerror=alert(2)>" in legend.inner_text()
+    )
     assert page.get_by_role("radio", name="Taliban {{ 7*7 }}").count() == 1
     page.screenshot(path=str(output_dir / "1-hostile-taliban.png"))
     # The place marker: coloured by the latest claim about it in the view, with quote and source.
@@ -401,7 +427,9 @@ def test_hostile_text_shows_literally_and_runs_nothing(page, tmp_path, output_di
     marker.click(force=True)
     place_popup = page.locator(".leaflet-popup .place-popup")
     place_popup.wait_for(timeout=5_000)
-    assert HOSTILE_QUOTE in place_popup.inner_text() and "GeoNames 1136827 <b>x</b>" in place_popup.inner_text()
+    assert (
+        HOSTILE_QUOTE in place_popup.inner_text() and "GeoNames 1136827 <b>x</b>" in place_popup.inner_text()
+    )
     page.screenshot(path=str(output_dir / "2-place-popup.png"))
     page.get_by_role("radio", name="NRF <img src=x onerror=alert(2)>").check()
     assert marker.get_attribute("data-holder") == "unknown"  # no NRF claim names the place
@@ -417,8 +445,22 @@ def test_hostile_text_shows_literally_and_runs_nothing(page, tmp_path, output_di
 
 def test_render_opens_the_engine_at_its_view_and_date(page, tmp_path, repo_claims, claims):
     target = tmp_path / "map.html"
-    assert cli.main(["render", "--claims", str(repo_claims), "--date", "2021-09-07",
-                     "--view", "nrf", "-o", str(target)]) == 0
+    assert (
+        cli.main(
+            [
+                "render",
+                "--claims",
+                str(repo_claims),
+                "--date",
+                "2021-09-07",
+                "--view",
+                "nrf",
+                "-o",
+                str(target),
+            ]
+        )
+        == 0
+    )
     html = target.read_text(encoding="utf-8")
     assert "<title>Panjshir: who claimed which district</title>" in html
     root = open_site(page, target.as_uri())
@@ -443,7 +485,9 @@ def test_the_engine_api_reports_changes_at_a_bounded_rate(page, site, claims):
     assert second.get_attribute("data-view") == "taliban" and second.get_attribute("data-ready") == "1"
     page.evaluate("() => second.setState({view: 'nrf', date: '2021-09-06', district: 'AF0801'})")
     assert page.evaluate("() => [second.state(), window.log]") == [
-        {"view": "nrf", "date": "2021-09-06", "district": "AF0801", "compare": None, "playing": False}, []]
+        {"view": "nrf", "date": "2021-09-06", "district": "AF0801", "compare": None, "playing": False},
+        [],
+    ]
     assert page.evaluate("() => second.fills()") == expected(claims, "nrf", "2021-09-06")
     second.get_by_role("radio", name="Taliban").check()
     assert page.evaluate("() => window.log") == [["view", "2021-09-06", False]]
@@ -489,11 +533,13 @@ def test_disputed_contested_and_unknown_are_told_apart_without_colour(page, tmp_
         contested, disputed = data["holders"].index("contested"), data["holders"].index("disputed")
         combined["holder"] = codec.varints([disputed if h == contested else h for h in codes])
     target = tmp_path / "disputed.html"
-    target.write_text(publish.page_of_data(data, state={"view": "combined", "date": "2021-09-05"}),
-                      encoding="utf-8")
+    target.write_text(
+        publish.page_of_data(data, state={"view": "combined", "date": "2021-09-05"}), encoding="utf-8"
+    )
     open_site(page, target.as_uri())
     paths = page.locator(".cm-pane-a path[data-pcode]").evaluate_all(
-        "ps => ps.map(p => [p.dataset.holder, p.getAttribute('fill'), p.getAttribute('stroke-dasharray')])")
+        "ps => ps.map(p => [p.dataset.holder, p.getAttribute('fill'), p.getAttribute('stroke-dasharray')])"
+    )
     kinds = {h: (fill, dash) for h, fill, dash in paths}
     assert "disputed" in kinds and kinds["disputed"][0].startswith("url(#")
     pattern = page.locator(kinds["disputed"][0][4:-1])
@@ -510,7 +556,8 @@ def test_disputed_contested_and_unknown_are_told_apart_without_colour(page, tmp_
     page.get_by_role("radio", name="All voices combined").check()
     page.evaluate("() => controlMap.setState({date: '2021-08-25'})")
     dashes = page.locator(".cm-pane-a path[data-holder='unknown']").evaluate_all(
-        "ps => ps.map(p => p.getAttribute('stroke-dasharray'))")
+        "ps => ps.map(p => p.getAttribute('stroke-dasharray'))"
+    )
     assert all(d == "4 4" for d in dashes)
 
 
@@ -522,8 +569,11 @@ def test_axe_finds_no_serious_or_critical_violation(page, site, output_dir):
     page.get_by_text("Legend").first.click()  # open on a narrow screen, closed on a wide one: both audited
     found = Axe().run(page).response["violations"]
     (output_dir / "axe.json").write_text(json.dumps(found, indent=1), encoding="utf-8")
-    bad = [(v["impact"], v["id"], [n["target"] for n in v["nodes"]]) for v in found
-           if v["impact"] in ("serious", "critical")]
+    bad = [
+        (v["impact"], v["id"], [n["target"] for n in v["nodes"]])
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not bad, bad
 
 

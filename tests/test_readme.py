@@ -21,8 +21,11 @@ def problem_codes() -> set[str]:
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "attr", getattr(node.func, "id", ""))
                 position = {"problem": 1, "Problem": 2}.get(name)
-                if position is not None and len(node.args) > position and \
-                        isinstance(node.args[position], ast.Constant):
+                if (
+                    position is not None
+                    and len(node.args) > position
+                    and isinstance(node.args[position], ast.Constant)
+                ):
                     codes.add(node.args[position].value)
     return codes
 

@@ -28,7 +28,8 @@ class _EditorLoader(yaml.SafeLoader):
 
 _EditorLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def editor_view(text: str):
@@ -44,9 +45,11 @@ def validator():
 
 def test_every_field_has_a_description():
     missing = schema.missing_descriptions()
-    assert not missing, (f"fields of dashboard.claims.SCHEMA without a description: {missing}; "
-                         "add them to DESCRIPTIONS in dashboard/schema.py, then run "
-                         f"`{schema.REGENERATE}`")
+    assert not missing, (
+        f"fields of dashboard.claims.SCHEMA without a description: {missing}; "
+        "add them to DESCRIPTIONS in dashboard/schema.py, then run "
+        f"`{schema.REGENERATE}`"
+    )
     stale = schema.stale_descriptions()
     assert not stale, f"descriptions of fields SCHEMA no longer has: {stale} (dashboard/schema.py)"
 
@@ -63,7 +66,8 @@ def test_committed_schema_file_is_the_generated_one():
     committed = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else ""
     assert committed == schema.json_text(), (
         f"{schema.SCHEMA_FILE} is out of date with dashboard.claims.SCHEMA; regenerate it with "
-        f"`{schema.REGENERATE}` and commit it")
+        f"`{schema.REGENERATE}` and commit it"
+    )
 
 
 def test_published_schema_is_the_checkers_plus_words():
@@ -73,8 +77,11 @@ def test_published_schema_is_the_checkers_plus_words():
 
     def strip(node):
         if isinstance(node, dict):
-            return {k: (v.replace("\\Z", "$") if k == "pattern" else strip(v)) for k, v in node.items()
-                    if k not in ("description", "$schema", "$id", "title")}
+            return {
+                k: (v.replace("\\Z", "$") if k == "pattern" else strip(v))
+                for k, v in node.items()
+                if k not in ("description", "$schema", "$id", "title")
+            }
         return [strip(v) for v in node] if isinstance(node, list) else node
 
     # Descriptions aside, the published schema is exactly what the checker validates with
@@ -94,14 +101,20 @@ def test_schema_file_validates_claims_yaml(validator):
     assert not errors
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ("    quote:", "    qoute:", "'qoute' was unexpected"),
-    ("    holder:", "    holdr:", "'holdr' was unexpected"),
-    ("version: 1", "version: one", "'one' is not of type 'integer'"),
-    ("taliban: {label: Taliban, color: \"#D55E00\"}", "taliban: {label: Taliban, color: red}",
-     "does not match"),
-    ("    confidence: high", "    confidence: sure", "is not one of"),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("    quote:", "    qoute:", "'qoute' was unexpected"),
+        ("    holder:", "    holdr:", "'holdr' was unexpected"),
+        ("version: 1", "version: one", "'one' is not of type 'integer'"),
+        (
+            'taliban: {label: Taliban, color: "#D55E00"}',
+            "taliban: {label: Taliban, color: red}",
+            "does not match",
+        ),
+        ("    confidence: high", "    confidence: sure", "is not one of"),
+    ],
+)
 def test_schema_file_rejects_a_misspelt_or_wrong_field(validator, old, new, expected):
     text = (ROOT / "claims.yaml").read_text(encoding="utf-8")
     assert old in text
@@ -120,6 +133,7 @@ def test_schema_command_prints_the_file(capsys, tmp_path):
 
 
 # -- pre-commit -------------------------------------------------------------------------------
+
 
 def test_pre_commit_hooks_file_declares_validate_claims():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
@@ -155,10 +169,18 @@ def test_hook_entry_validates_the_files_pre_commit_passes(tmp_path):
     bad.write_text(text.replace("    quote:", "    qoute:", 1), encoding="utf-8")
     entry = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]["entry"]
     command = [sys.executable, *entry.split()[1:]]
-    good = subprocess.run([*command, "claims.yaml"], check=False, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    good = subprocess.run(
+        [*command, "claims.yaml"], check=False, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert good.returncode == 0, good.stdout + good.stderr
-    both = subprocess.run([*command, "claims.yaml", str(bad)], check=False, cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    both = subprocess.run(
+        [*command, "claims.yaml", str(bad)],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert both.returncode == 1
     assert both.stdout.startswith("claims.yaml: ")  # the good file's summary line
     assert f"{bad}:{line}: unknown field 'qoute'" in both.stdout and "did you mean 'quote'?" in both.stdout

@@ -134,9 +134,14 @@ def page(chromium, output_dir):
 
     page.on("dialog", on_dialog)
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-        ("http://127.0.0.1", "data:", "about:", "blob:", "file:")) else (
-        external.append(route.request.url), route.abort()))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("http://127.0.0.1", "data:", "about:", "blob:", "file:"))
+            else (external.append(route.request.url), route.abort())
+        ),
+    )
     yield page
     page.screenshot(path=str(output_dir / "last.png"), full_page=True)
     context.close()
@@ -209,11 +214,13 @@ def test_app_shows_hostile_text_as_text_and_runs_nothing(page, app_url):
 @pytest.mark.browser
 @pytest.mark.parametrize("origin", ["cli-render", "app-download"])
 def test_standalone_map_shows_hostile_text_as_text_and_runs_nothing(
-        page, app_url, hostile_file, tmp_path, origin):
+    page, app_url, hostile_file, tmp_path, origin
+):
     if origin == "cli-render":
         target = tmp_path / "map.html"
-        code = cli.main(["render", "--claims", str(hostile_file), "--date", DATE, "--view",
-                         "combined", "-o", str(target)])
+        code = cli.main(
+            ["render", "--claims", str(hostile_file), "--date", DATE, "--view", "combined", "-o", str(target)]
+        )
         assert code == 0
     else:
         open_app(page, app_url, f"view=combined&date={DATE}")
@@ -256,13 +263,19 @@ def test_a_file_with_script_links_is_refused_and_no_such_link_renders(page, app_
     good = hostile_file.read_text(encoding="utf-8")
     open_app(page, app_url, f"view=combined&date={DATE}&district=AF0801")  # the last good data
     wait_for_idle(page, timeout=30_000)
-    bad = (good.replace('url: "http://example.net/b"', 'url: "javascript:alert(1)"')
-           .replace('url: "https://example.com/c"', 'url: "data:text/html,<script>alert(1)</script>"')
-           .replace('archived_url: "https://web.archive.org/web/2021/https://example.org/a"',
-                    'archived_url: "file:///etc/passwd"'))
+    bad = (
+        good.replace('url: "http://example.net/b"', 'url: "javascript:alert(1)"')
+        .replace('url: "https://example.com/c"', 'url: "data:text/html,<script>alert(1)</script>"')
+        .replace(
+            'archived_url: "https://web.archive.org/web/2021/https://example.org/a"',
+            'archived_url: "file:///etc/passwd"',
+        )
+    )
     assert bad.count("javascript:") == bad.count("data:text") == bad.count("file:///") == 1
-    lines = {scheme: next(i for i, line in enumerate(bad.splitlines(), 1) if scheme in line)
-             for scheme in ("javascript:", "data:text", "file:///")}
+    lines = {
+        scheme: next(i for i, line in enumerate(bad.splitlines(), 1) if scheme in line)
+        for scheme in ("javascript:", "data:text", "file:///")
+    }
     try:
         hostile_file.write_text(bad, encoding="utf-8")
         page.reload()
@@ -273,8 +286,9 @@ def test_a_file_with_script_links_is_refused_and_no_such_link_renders(page, app_
             assert f"{hostile_file}:{line}: '{scheme}" in shown, shown
         assert "3 problem(s)" in page.locator("[data-testid=stAlert]").first.inner_text()
         for frame in page.frames:
-            hrefs = frame.evaluate("() => [...document.querySelectorAll('a[href]')]"
-                                   ".map(a => a.getAttribute('href'))")
+            hrefs = frame.evaluate(
+                "() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+            )
             assert not [h for h in hrefs if re.match(r"\s*(javascript|data|file|vbscript):", h, re.I)]
         # The last good data stays on the page, with its http(s) links only.
         assert_safe_links(page.locator("ol.claims-panel.history").evaluate(LINKS_JS), at_least=4)
@@ -288,10 +302,14 @@ def _websocket_handshake(url: str, origin: str) -> str:
     port = int(url.rsplit(":", 1)[1])
     key = base64.b64encode(os.urandom(16)).decode()
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                   "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Protocol: streamlit\r\n"
-                   f"Origin: {origin}\r\n\r\n").encode())
+        s.sendall(
+            (
+                f"GET /_stcore/stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Protocol: streamlit\r\n"
+                f"Origin: {origin}\r\n\r\n"
+            ).encode()
+        )
         return s.recv(4096).decode("latin-1").split("\r\n")[0]
 
 
@@ -303,8 +321,9 @@ def test_the_server_refuses_other_sites(app_url):
     request = urllib.request.Request(app_url + "/_stcore/health", headers={"Origin": evil})
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.headers.get("Access-Control-Allow-Origin") is None
-    upload = urllib.request.Request(app_url + "/_stcore/upload_file/session/file", data=b"x",
-                                    method="PUT", headers={"Origin": app_url})
+    upload = urllib.request.Request(
+        app_url + "/_stcore/upload_file/session/file", data=b"x", method="PUT", headers={"Origin": app_url}
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:  # no XSRF token: no upload
         urllib.request.urlopen(upload, timeout=10)
     assert refused.value.code == 403
@@ -321,10 +340,14 @@ def test_a_session_with_another_host_name_is_refused(repo_claims):
         answers = {}
         for host in ("evil.example", "127.0.0.1"):
             with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-                s.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                           f"Origin: http://{host}:{port}\r\nUpgrade: websocket\r\n"
-                           "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").encode())
+                s.sendall(
+                    (
+                        f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                        f"Origin: http://{host}:{port}\r\nUpgrade: websocket\r\n"
+                        "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+                    ).encode()
+                )
                 answers[host] = s.recv(200).split(b"\r\n")[0].decode()
     assert " 101 " not in answers["evil.example"], answers
     assert " 101 " in answers["127.0.0.1"], answers
@@ -345,24 +368,61 @@ from shapely.geometry import box  # noqa: E402
 
 from dashboard import export  # noqa: E402
 from dashboard.claims import check_claims  # noqa: E402
-from dashboard.yamlnodes import FORBIDDEN  # noqa: E402
 from dashboard.control import resolve  # noqa: E402
 from dashboard.testing import tiny_gazetteer  # noqa: E402
+from dashboard.yamlnodes import FORBIDDEN  # noqa: E402
 
 PAYLOADS = [
-    "{{ 7*7 }}", "{#", "{{", "{% for x in range(3) %}", "#}", "{{ cycler.__init__.__globals__ }}",
-    "</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<!--", "]]>", "&amp;",
-    "**bold** _it_ `code` # head", "[site](https://evil.example)", "![t](http://127.0.0.1:8799/x.png)",
-    "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1+1", "a\nb", "\r\n", "\x85", "\u2028", "\u2029",
-    "\u202e", "'", '"', "\\", "${x}", "%s", "شمال", "😀",
+    "{{ 7*7 }}",
+    "{#",
+    "{{",
+    "{% for x in range(3) %}",
+    "#}",
+    "{{ cycler.__init__.__globals__ }}",
+    "</script><script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<!--",
+    "]]>",
+    "&amp;",
+    "**bold** _it_ `code` # head",
+    "[site](https://evil.example)",
+    "![t](http://127.0.0.1:8799/x.png)",
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1+1",
+    "a\nb",
+    "\r\n",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\u202e",
+    "'",
+    '"',
+    "\\",
+    "${x}",
+    "%s",
+    "شمال",
+    "😀",
 ]
 # Any character YAML takes (raw or escaped) and the checker allows.
 _CHAR = st.characters(codec="utf-8", exclude_categories=("Cs",)).filter(lambda c: not FORBIDDEN.search(c))
-TEXT = (st.lists(st.one_of(st.sampled_from(PAYLOADS), st.text(_CHAR, max_size=6)), min_size=1, max_size=4)
-        .map("".join).filter(lambda t: 0 < len(t) <= 200))
-URLS = st.sampled_from([
-    'https://example.org/?q="><script>alert(1)</script>', "https://example.org/{{7*7}}",
-    "https://example.org/=1+1", "https://e.example/'onmouseover=alert(1)", "http://example.net/a&b<c>"])
+TEXT = (
+    st.lists(st.one_of(st.sampled_from(PAYLOADS), st.text(_CHAR, max_size=6)), min_size=1, max_size=4)
+    .map("".join)
+    .filter(lambda t: 0 < len(t) <= 200)
+)
+URLS = st.sampled_from(
+    [
+        'https://example.org/?q="><script>alert(1)</script>',
+        "https://example.org/{{7*7}}",
+        "https://example.org/=1+1",
+        "https://e.example/'onmouseover=alert(1)",
+        "http://example.net/a&b<c>",
+    ]
+)
 
 
 def yaml_quoted(text: str) -> str:
@@ -372,11 +432,12 @@ def yaml_quoted(text: str) -> str:
         code = ord(c)
         if c in '"\\':
             out.append("\\" + c)
-        elif 0x20 <= code < 0x7f or (code >= 0xa0 and c.isprintable()):
+        elif 0x20 <= code < 0x7F or (code >= 0xA0 and c.isprintable()):
             out.append(c)
         else:
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000
-                       else f"\\U{code:08x}")
+            out.append(
+                f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+            )
     return '"' + "".join(out) + '"'
 
 
@@ -410,7 +471,9 @@ claims:
 
 TINY_DISTRICTS = gpd.GeoDataFrame(
     {"pcode": ["XX0101", "XX0102", "XX0103"], "name": ["North", "South", "East"]},
-    geometry=[box(0, 1, 1, 2), box(0, 0, 1, 1), box(1, 0, 2, 2)], crs="EPSG:4326")
+    geometry=[box(0, 1, 1, 2), box(0, 0, 1, 1), box(1, 0, 2, 2)],
+    crs="EPSG:4326",
+)
 
 
 def hostile_claims(text: str, url: str):
@@ -445,15 +508,24 @@ def test_text_comes_out_of_csv_json_and_geojson_as_it_went_in(text, url):
     claims = hostile_claims(text, url)
     snapshot = resolve(claims, view="combined", on="2021-09-05")
     # JSON and GeoJSON: the same strings, exactly.
-    for document in (json.loads(export.snapshot_json(snapshot, claims)),
-                     json.loads(export.snapshot_geojson(snapshot, TINY_DISTRICTS, claims))):
-        records = document["districts"] if "districts" in document else \
-            [f["properties"] for f in document["features"]]
+    for document in (
+        json.loads(export.snapshot_json(snapshot, claims)),
+        json.loads(export.snapshot_geojson(snapshot, TINY_DISTRICTS, claims)),
+    ):
+        records = (
+            document["districts"]
+            if "districts" in document
+            else [f["properties"] for f in document["features"]]
+        )
         north, south = records[0], records[1]
         assert (north["sources"], south["sources"]) == (text, f"{text}; {text}")  # by name
         by_id = {c["id"]: c for c in north["claims"]}
         assert (by_id["a1"]["quote"], by_id["a1"]["source"], by_id["a1"]["via"], by_id["a1"]["url"]) == (
-            text, text, text, url)
+            text,
+            text,
+            text,
+            url,
+        )
     # CSV: one row per district, whatever the text; the text back, behind ' for a formula.
     csv_text = export.snapshot_csv(snapshot, claims)
     rows = list(_csv.DictReader(io.StringIO(csv_text, newline="")))
@@ -497,8 +569,11 @@ def plain_map_scripts():
     return scripts_of(page)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(text=TEXT, url=URLS)
 @example(text="{{ 7*7 }}", url="https://example.org/{{7*7}}")
 @example(text="{# an unclosed comment", url="https://example.org/")

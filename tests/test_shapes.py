@@ -18,7 +18,8 @@ from dashboard import boundaries, shapes
 
 needs_zips = pytest.mark.skipif(
     not (boundaries.DEFAULT_DIR / "afg_admbnda_adm2_agcho_20180522.zip").exists(),
-    reason="the original COD-AB zips are not in ../shared/geodata")
+    reason="the original COD-AB zips are not in ../shared/geodata",
+)
 
 
 def _line_neighbours(geoms: np.ndarray) -> set[tuple[int, int]]:
@@ -52,8 +53,9 @@ def check_topology(original: gpd.GeoDataFrame, simplified: gpd.GeoDataFrame, lig
     # Neighbours still share a border (no gaps opened between them).
     neighbours = _line_neighbours(before)
     assert neighbours
-    lengths = shapely.length(shapely.intersection(
-        after[[i for i, _ in neighbours]], after[[j for _, j in neighbours]]))
+    lengths = shapely.length(
+        shapely.intersection(after[[i for i, _ in neighbours]], after[[j for _, j in neighbours]])
+    )
     assert (lengths > 0).all()
 
     vertices = shapely.get_num_coordinates
@@ -66,6 +68,7 @@ def country():
 
 
 # ---------------------------------------------------------------- simplify() and for_web()
+
 
 def test_simplify_the_committed_country_keeps_the_coverage(country):
     simplified = shapes.simplify(country, 0.01, grid=shapes.GRID)
@@ -91,8 +94,9 @@ def test_simplify_empty(country):
 
 
 def test_polygonal_parts_kept():
-    mixed = shapely.GeometryCollection([box(0, 0, 1, 1), shapely.LineString([(2, 2), (3, 3)]),
-                                        shapely.MultiPolygon([box(5, 5, 6, 6)])])
+    mixed = shapely.GeometryCollection(
+        [box(0, 0, 1, 1), shapely.LineString([(2, 2), (3, 3)]), shapely.MultiPolygon([box(5, 5, 6, 6)])]
+    )
     kept = shapes.polygonal(mixed)
     assert kept.geom_type == "MultiPolygon" and kept.area == pytest.approx(2.0)
 
@@ -107,11 +111,14 @@ def test_for_web_of_several_provinces_is_simplified(country):
     two = country[country.province.isin(["AF08", "AF09"])].reset_index(drop=True)
     web = shapes.for_web(two)
     assert web.attrs["tolerance"] == shapes.tolerance_for(two)
-    assert shapely.get_num_coordinates(web.geometry.values).sum() < \
-        shapely.get_num_coordinates(two.geometry.values).sum()
+    assert (
+        shapely.get_num_coordinates(web.geometry.values).sum()
+        < shapely.get_num_coordinates(two.geometry.values).sum()
+    )
 
 
 # ---------------------------------------------------------------- the TopoJSON codec
+
 
 def test_shared_borders_are_stored_once():
     # Three squares in a row, the middle one with a hole filled by a fourth (an enclave).
@@ -163,12 +170,15 @@ def test_the_committed_copy_is_a_coverage(country):
     assert len(_line_neighbours(geoms)) > 900  # districts still touch their neighbours
 
 
-@pytest.mark.parametrize("damage", [
-    lambda t: t.pop("arcs"),
-    lambda t: t["transform"].update(scale=[0.001, 0.001]),
-    lambda t: t["objects"]["districts"]["geometries"][0].update(arcs=[[99]]),
-    lambda t: t["objects"]["districts"]["geometries"][0].update(type="LineString"),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda t: t.pop("arcs"),
+        lambda t: t["transform"].update(scale=[0.001, 0.001]),
+        lambda t: t["objects"]["districts"]["geometries"][0].update(arcs=[[99]]),
+        lambda t: t["objects"]["districts"]["geometries"][0].update(type="LineString"),
+    ],
+)
 def test_a_damaged_topology_is_a_shape_error(damage):
     topology = shapes.to_topology([box(0, 0, 1, 1)], [{}])
     damage(topology)

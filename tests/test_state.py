@@ -27,8 +27,10 @@ def test_the_url_sets_view_date_and_district():
     out = first(view="nrf", date="2021-09-06", district="AF0807")
     assert out.state == MapState("nrf", "2021-09-06", "AF0807")
     assert out.ignored == []
-    assert out.push == {"seq": 1, "state": {"view": "nrf", "date": "2021-09-06",
-                                            "district": "AF0807", "compare": None}}
+    assert out.push == {
+        "seq": 1,
+        "state": {"view": "nrf", "date": "2021-09-06", "district": "AF0807", "compare": None},
+    }
     assert out.state.query() == {"view": "nrf", "date": "2021-09-06", "district": "AF0807"}
 
 
@@ -59,8 +61,9 @@ def test_each_bad_url_value_is_named_with_why():
 def test_a_day_outside_the_range_goes_to_the_nearest_end():
     out = first(date="2022-01-01")
     assert out.state.date == "2021-09-10"
-    assert out.ignored == [("?date=2022-01-01: not a day between 2021-09-01 and 2021-09-10; "
-                            "showing 2021-09-10")]
+    assert out.ignored == [
+        ("?date=2022-01-01: not a day between 2021-09-01 and 2021-09-10; showing 2021-09-10")
+    ]
     assert first(date="1999-01-01").state.date == "2021-09-01"
 
 
@@ -91,8 +94,16 @@ def test_the_url_is_read_on_the_first_run_only():
 # -- The map: its own changes are taken, never pushed back ------------------------------------
 def test_the_maps_changes_are_taken_and_not_echoed():
     out = first(view="taliban", date="2021-09-05")
-    for n, change in enumerate([{"date": "2021-09-06"}, {"view": "nrf"}, {"district": "AF0801"},
-                                {"compare": "taliban"}, {"district": None}], start=1):
+    for n, change in enumerate(
+        [
+            {"date": "2021-09-06"},
+            {"view": "nrf"},
+            {"district": "AF0801"},
+            {"compare": "taliban"},
+            {"district": None},
+        ],
+        start=1,
+    ):
         out = step(out.session, OPTIONS, map_state=report(out, n, **change))
         assert out.push["seq"] == 1  # nothing is sent back
     assert out.state == MapState("nrf", "2021-09-06", None, "taliban")
@@ -115,8 +126,7 @@ def test_a_report_that_returns_to_an_earlier_state_is_taken():
     seen = report(out, 1)
     out = step(out.session, OPTIONS, map_state=seen, chart_pick="2021-09-09")  # Python: pushed
     assert (out.state.date, out.push["seq"]) == ("2021-09-09", 2)
-    out = step(out.session, OPTIONS, map_state=report(out, 2, date="2021-09-06"),
-               chart_pick="2021-09-09")
+    out = step(out.session, OPTIONS, map_state=report(out, 2, date="2021-09-06"), chart_pick="2021-09-09")
     assert out.state.date == "2021-09-06" and out.push["seq"] == 2
 
 
@@ -128,8 +138,7 @@ def test_a_maps_state_as_a_map_state_object():
 
 def test_invalid_map_values_are_ignored_and_the_map_is_corrected():
     out = first(view="nrf", date="2021-09-05")
-    out = step(out.session, OPTIONS, map_state=report(out, 1, view="zzz", date="1999-01-01",
-                                                          district="XX"))
+    out = step(out.session, OPTIONS, map_state=report(out, 1, view="zzz", date="1999-01-01", district="XX"))
     assert out.state == MapState("nrf", "2021-09-05")
     assert out.push["seq"] == 1  # the map was never moved: nothing to correct
 
@@ -158,8 +167,9 @@ def test_a_chart_event_is_taken_each_time_even_the_same_date():
     out = step(out.session, OPTIONS, chart_event="2021-09-09")
     assert (out.state.date, out.push["seq"]) == ("2021-09-09", 2)
     out = step(out.session, OPTIONS, map_state=report(out, 1, date="2021-09-02"))
-    out = step(out.session, OPTIONS, map_state=report(out, 1, date="2021-09-02"),
-               chart_event="2021-09-09")  # the same date clicked again
+    out = step(
+        out.session, OPTIONS, map_state=report(out, 1, date="2021-09-02"), chart_event="2021-09-09"
+    )  # the same date clicked again
     assert (out.state.date, out.push["seq"]) == ("2021-09-09", 3)
 
 
@@ -200,17 +210,28 @@ def test_repair_of_a_date_that_is_not_a_date():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["map", "chart", "select", "none"]),
-                          st.sampled_from(VIEWS + ["bad"]), st.sampled_from(DAYS + ["bad"]),
-                          st.sampled_from([*DISTRICTS, None, "bad"])), max_size=12))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["map", "chart", "select", "none"]),
+            st.sampled_from(VIEWS + ["bad"]),
+            st.sampled_from(DAYS + ["bad"]),
+            st.sampled_from([*DISTRICTS, None, "bad"]),
+        ),
+        max_size=12,
+    )
+)
 def test_any_sequence_keeps_a_valid_state_and_pushes_only_pythons_changes(events):
     out = first()
     for n, (kind, view, day, district) in enumerate(events):
         before = out.session
         if kind == "map":
-            out = step(before, OPTIONS, map_state={"view": view, "date": day, "district": district,
-                                                   "compare": None, "stamp": str(n)},
-                       select=before.state.district)
+            out = step(
+                before,
+                OPTIONS,
+                map_state={"view": view, "date": day, "district": district, "compare": None, "stamp": str(n)},
+                select=before.state.district,
+            )
             assert out.push == before.push or before.shown != out.state
         elif kind == "chart":
             out = step(before, OPTIONS, chart_pick=day, select=before.state.district)

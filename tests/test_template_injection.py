@@ -49,13 +49,19 @@ def test_render_writes_template_syntax_literally(tmp_path, monkeypatch, text):
     claims = tmp_path / "claims.yaml"
     claims.write_text(_claims(text), encoding="utf-8")
     out = tmp_path / "map.html"
-    code = main(["render", "--claims", str(claims), "--date", "2021-09-05", "--view", "taliban",
-                 "-o", str(out)])
+    code = main(
+        ["render", "--claims", str(claims), "--date", "2021-09-05", "--view", "taliban", "-o", str(out)]
+    )
     assert code == 0
     page = out.read_text(encoding="utf-8")
     # The text arrives in the page's JSON (with <, > and & escaped), exactly as written.
-    assert json.dumps(text, ensure_ascii=False)[1:-1].replace("<", "\\u003c").replace(
-        ">", "\\u003e").replace("&", "\\u0026") in page
+    assert (
+        json.dumps(text, ensure_ascii=False)[1:-1]
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        in page
+    )
     assert not (tmp_path / "TOUCHED").exists()
     if text == "{{ 7*7 }}":
         # Nothing evaluated it: no field of the page holds the product.

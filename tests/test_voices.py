@@ -11,9 +11,13 @@ from dashboard.voices import FIELDS, holder_name, voices, who_says_what
 
 
 def claims():
-    cs = tiny_claims([("2021-09-03", "red", "red", ["North", "South"]),
-                      ("2021-09-04", "blue", "blue", ["North"]),
-                      ("2021-09-05", "press", "contested", ["South"])])
+    cs = tiny_claims(
+        [
+            ("2021-09-03", "red", "red", ["North", "South"]),
+            ("2021-09-04", "blue", "blue", ["North"]),
+            ("2021-09-05", "press", "contested", ["South"]),
+        ]
+    )
     first = dataclasses.replace(cs.claims[0], url="https://example.org/a", quote="q")
     second = dataclasses.replace(cs.claims[1], url="javascript:alert(1)", via="press")
     return dataclasses.replace(cs, claims=(first, second, cs.claims[2]))
@@ -23,14 +27,21 @@ def test_one_row_per_district_one_group_per_voice():
     table = who_says_what(claims(), "2021-09-05")
     assert list(table["pcode"]) == ["XX0101", "XX0102", "XX0103"]
     assert voices(claims()) == ["red", "blue", "independent", "combined"]
-    assert list(table.columns) == ["pcode", "district",
-                                   *(f"{v} {f}" for v in voices(claims()) for f in FIELDS)]
+    assert list(table.columns) == [
+        "pcode",
+        "district",
+        *(f"{v} {f}" for v in voices(claims()) for f in FIELDS),
+    ]
 
 
 def test_cells_hold_holder_since_source_and_link():
     row = who_says_what(claims(), "2021-09-05").set_index("pcode").loc["XX0101"]
-    assert (row["red holder"], row["red since"], row["red source"], row["red link"]) == \
-        ("Red", "2021-09-03", "Red", "https://example.org/a")
+    assert (row["red holder"], row["red since"], row["red source"], row["red link"]) == (
+        "Red",
+        "2021-09-03",
+        "Red",
+        "https://example.org/a",
+    )
     assert row["blue holder"] == "Blue" and row["blue source"] == "Blue (via Press)"
     assert row["blue link"] is None  # never a javascript: address
     assert row["independent holder"] == "No claim yet" and row["independent source"] == ""

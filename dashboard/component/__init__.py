@@ -41,8 +41,10 @@ def _script() -> tuple[str, str]:
     glue = (_HERE / "glue.js").read_text(encoding="utf-8")
     # Leaflet and the engine are classic scripts: each runs in its own function, with
     # ``this`` the global object, before the glue module's own code.
-    js = "".join(f"(function () {{\n{code}\n}}).call(globalThis);\n"
-                 for code in (leaflet_js, engine_js)) + glue
+    js = (
+        "".join(f"(function () {{\n{code}\n}}).call(globalThis);\n" for code in (leaflet_js, engine_js))
+        + glue
+    )
     css = leaflet_css + "\n" + engine_css + "\n:host { display: block; height: 100%; }\n"
     return css, js
 
@@ -74,8 +76,14 @@ def _ignore():
     """The state's change callback: reading the return value is all the page needs."""
 
 
-def control_map(data: str, *, push: dict | None = None, basemap: str | dict | None = None,
-                key: str = "map", height: int = 560) -> MapState | None:
+def control_map(
+    data: str,
+    *,
+    push: dict | None = None,
+    basemap: str | dict | None = None,
+    key: str = "map",
+    height: int = 560,
+) -> MapState | None:
     """Show the map with its controls; return what the person last did on it.
 
     Parameters
@@ -112,9 +120,12 @@ def control_map(data: str, *, push: dict | None = None, basemap: str | dict | No
     """
     if isinstance(basemap, str) or basemap is None:
         basemap = basemap_spec(basemap)
-    result = _mount(key=key, data={"engine": data, "push": push, "basemap": basemap,
-                                   "height": int(height)},
-                    on_state_change=_ignore, height=int(height))
+    result = _mount(
+        key=key,
+        data={"engine": data, "push": push, "basemap": basemap, "height": int(height)},
+        on_state_change=_ignore,
+        height=int(height),
+    )
     return _report(result.get("state") if result is not None else None)
 
 
@@ -138,13 +149,17 @@ def _report(value) -> MapState | None:
             value = json.loads(value)
         except ValueError:
             return None
-    if not isinstance(value, dict) or not isinstance(value.get("view"), str) \
-            or not isinstance(value.get("date"), str):
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("view"), str)
+        or not isinstance(value.get("date"), str)
+    ):
         return None
 
     def text(name):
         item = value.get(name)
         return item if isinstance(item, str) else None
 
-    return MapState(value["view"], value["date"], text("district"), text("compare"),
-                    stamp=str(value.get("stamp")))
+    return MapState(
+        value["view"], value["date"], text("district"), text("compare"), stamp=str(value.get("stamp"))
+    )
