@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 
 import pandas as pd
@@ -20,6 +21,7 @@ from .mapdata import ATTRIBUTION
 SNAPSHOT_COLUMNS = ["pcode", "district", "holder", "since", "claim_ids", "district_da", "sources"]
 #: A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_LINE_FORMULA = re.compile(r"(\n)(?=[=+\-@\t\r])")
 
 
 def csv_cell(value) -> str:
@@ -37,6 +39,9 @@ def csv_cell(value) -> str:
     text = str(value)
     if text.startswith(FORMULA_PREFIXES):
         text = "'" + text
+    # Each line of a multi-line cell too: a tool that reads the file line by line must never
+    # meet a line that starts with a formula.
+    text = _LINE_FORMULA.sub(r"\1'", text)
     if any(c in text for c in ',"\r\n'):
         text = '"' + text.replace('"', '""') + '"'
     return text

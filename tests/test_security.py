@@ -495,14 +495,16 @@ def strings_in(value) -> list[str]:
 
 
 def neutral(text: str) -> str:
-    """The documented CSV form: a ' in front of a formula prefix."""
-    return "'" + text if text.startswith(export.FORMULA_PREFIXES) else text
+    """The documented CSV form: a ' in front of a formula prefix, at the start and after each LF."""
+    text = "'" + text if text.startswith(export.FORMULA_PREFIXES) else text
+    return re.sub(r"\n(?=[=+\-@\t\r])", "\n'", text)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=TEXT, url=URLS)
 @example(text="{{ 7*7 }}", url="https://example.org/{{7*7}}")
 @example(text="\r=1+1", url="https://example.org/=1+1")
+@example(text="\r\n=1+1", url="https://example.org/")
 @example(text="</script><script>alert(1)</script>", url='https://example.org/?q="><script>alert(1)</script>')
 def test_text_comes_out_of_csv_json_and_geojson_as_it_went_in(text, url):
     claims = hostile_claims(text, url)
