@@ -129,13 +129,10 @@ def engine_data(
 
     Examples
     --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> from dashboard.testing import tiny_claims, TINY_DISTRICTS
+    >>> from dashboard.testing import tiny_claims, tiny_districts
     >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North"]),
     ...                   ("2021-09-05", "blue", "blue", ["North"])])
-    >>> frame = gpd.GeoDataFrame({"pcode": [d.pcode for d in TINY_DISTRICTS]},
-    ...                          geometry=[box(i, 0, i + 1, 1) for i in range(3)])
+    >>> frame = tiny_districts()
     >>> data = engine_data(cs, frame, region="Tiny")
     >>> data["start"], data["days"], [v["id"] for v in data["views"]]
     ('2021-09-03', 3, ['red', 'blue', 'independent', 'combined'])

@@ -86,12 +86,9 @@ def site_files(
 
     Examples
     --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> from dashboard.testing import tiny_claims, TINY_DISTRICTS
+    >>> from dashboard.testing import tiny_claims, tiny_districts
     >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North"])])
-    >>> frame = gpd.GeoDataFrame({"pcode": [d.pcode for d in TINY_DISTRICTS]},
-    ...                          geometry=[box(i, 0, i + 1, 1) for i in range(3)])
+    >>> frame = tiny_districts()
     >>> sorted(site_files(cs, frame, region="Tiny"))
     ['bootstrap.js', 'engine.css', 'engine.js', 'index.html', 'leaflet.css', 'leaflet.js']
     """
@@ -142,12 +139,10 @@ def publish(
 
     Examples
     --------
-    >>> import tempfile, geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> from dashboard.testing import tiny_claims, TINY_DISTRICTS
+    >>> import tempfile
+    >>> from dashboard.testing import tiny_claims, tiny_districts
     >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North"])])
-    >>> frame = gpd.GeoDataFrame({"pcode": [d.pcode for d in TINY_DISTRICTS]},
-    ...                          geometry=[box(i, 0, i + 1, 1) for i in range(3)])
+    >>> frame = tiny_districts()
     >>> [p.name for p in publish(cs, frame, tempfile.mkdtemp(), region="Tiny")][0]
     'index.html'
     """
@@ -178,12 +173,9 @@ def standalone_html(
 
     Examples
     --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> from dashboard.testing import tiny_claims, TINY_DISTRICTS
+    >>> from dashboard.testing import tiny_claims, tiny_districts
     >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North"])])
-    >>> frame = gpd.GeoDataFrame({"pcode": [d.pcode for d in TINY_DISTRICTS]},
-    ...                          geometry=[box(i, 0, i + 1, 1) for i in range(3)])
+    >>> frame = tiny_districts()
     >>> page = standalone_html(cs, frame, view="red", date="2021-09-03", region="Tiny")
     >>> "<title>Tiny: who claimed which district</title>" in page, "<script src" in page
     (True, False)

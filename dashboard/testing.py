@@ -14,6 +14,16 @@ TINY_DISTRICTS = (
 )
 
 
+def tiny_districts():
+    """:data:`TINY_DISTRICTS` as a GeoDataFrame: three unit squares side by side (``pcode``, ``geometry``)."""
+    import geopandas as gpd  # only the map's examples need shapes
+    from shapely.geometry import box
+
+    return gpd.GeoDataFrame(
+        {"pcode": [d.pcode for d in TINY_DISTRICTS]}, geometry=[box(i, 0, i + 1, 1) for i in range(3)]
+    )
+
+
 def tiny_gazetteer() -> Gazetteer:
     """Province XX01 with three districts: North, South, East."""
     return Gazetteer("XX01", list(TINY_DISTRICTS), aliases={"XX0101": ["Nord"]})
