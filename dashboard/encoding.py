@@ -78,13 +78,13 @@ def vega_stripes(holder: str, count: int = 160) -> dict:
     """
     _, stripe, angle = HATCHES[holder]
     stops = []
-    for i in range(count):
-        start, mid, end = i / count, (i + 0.35) / count, (i + 1) / count
+    for i in range(count):  # offsets to 1e-6 of the width: a fraction of a pixel, fewer bytes
+        start, mid, end = (round(x / count, 6) for x in (i, i + 0.35, i + 1))
         stops += [
             {"offset": start, "color": stripe},
             {"offset": mid, "color": stripe},
-            {"offset": mid, "color": "rgba(255,255,255,0)"},
-            {"offset": end, "color": "rgba(255,255,255,0)"},
+            {"offset": mid, "color": "transparent"},
+            {"offset": end, "color": "transparent"},
         ]
     x1, x2 = (0, 1) if angle > 0 else (1, 0)
     return {"gradient": "linear", "x1": x1, "y1": 0, "x2": x2, "y2": 1, "stops": stops}

@@ -206,8 +206,10 @@ def test_chart_spec_y_is_the_district_count_and_x_the_slider_range():
 def test_chart_draws_contested_and_disputed_with_stripes():
     cs = claims()
     spec = page.timeline_chart(cs, view="combined", key_dates=[])
+    # Each hatched layer names a gradient parameter (built once, not per data point).
+    gradients = {p["name"]: p["value"] for p in spec["params"] if "value" in p}
     fills = [u["mark"].get("fill") for u in _units(spec) if isinstance(u["mark"].get("fill"), dict)]
-    assert fills and all(f["gradient"] == "linear" for f in fills)
+    assert fills and all(gradients[f["expr"]]["gradient"] == "linear" for f in fills)
     filters = json.dumps([u.get("transform") for u in _units(spec)])
     assert "contested" in filters
 
