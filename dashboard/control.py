@@ -320,6 +320,24 @@ class Ledger:
             return np.full(len(self.pcodes), self.unknown)
         return np.where(at >= 0, v.holder[np.clip(at, 0, None)], self.unknown)
 
+    def latest_claims(self, view: str, on) -> np.ndarray:
+        """Index (into ``claims.claims``) of the latest claim each district's state rests on at
+        ``on`` (-1: no claim yet): the claim behind :func:`resolve`'s ``since``, as an array.
+
+        With :meth:`holder_codes`, what a table of every district needs without building a
+        :class:`Snapshot`.
+        """
+        v = self._view(view)
+        at = v.at(_seconds(on))
+        if not len(v.holder):
+            return np.full(len(self.pcodes), -1)
+        rest = v.rest[np.clip(at, 0, None)]
+        if rest.ndim == 2:  # the combined view: the latest by (time, file order), as resolve orders
+            n = len(self.claim_seconds) + 1
+            key = np.where(rest >= 0, self.claim_seconds[np.clip(rest, 0, None)] * n + rest, -1)
+            rest = np.take_along_axis(rest, key.argmax(axis=1)[:, None], axis=1)[:, 0]
+        return np.where(at >= 0, rest, -1)
+
     def _days(self, v: _View) -> np.ndarray:
         return (v.t // SECONDS_PER_DAY).astype(np.int64)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .claims import CONTESTED, INDEPENDENT, UNKNOWN, ClaimSet
-from .control import COMBINED, resolve
+from .control import COMBINED, ledger
 
 #: What each voice contributes to a row, as column suffixes: ``"<voice> holder"`` and so on.
 FIELDS = ("holder", "since", "source", "link")
@@ -71,27 +71,40 @@ def who_says_what(claims: ClaimSet, on) -> pd.DataFrame:
     >>> table.loc[0, ["district", "red holder", "blue holder", "combined holder", "red source"]].tolist()
     ['North', 'Red', 'Blue', 'Disputed', 'Red']
     """
-    rows = {d.pcode: {"pcode": d.pcode, "district": d.name} for d in claims.districts}
+    led = ledger(claims)
+    cs = claims.claims
+    names = {i: holder_name(claims, h) for i, h in enumerate(led.holders)}
+    # Per claim behind a state (a few per date): since, source and link, each computed once.
+    since: dict[int, str] = {-1: ""}
+    behind: dict[int, tuple[str, str | None]] = {-1: ("", None)}
+    columns: dict[str, list] = {
+        "pcode": [d.pcode for d in claims.districts],
+        "district": [d.name for d in claims.districts],
+    }
     for voice in voices(claims):
-        for state in resolve(claims, view=voice, on=on).states:
-            row = rows[state.pcode]
-            row[f"{voice} holder"] = holder_name(claims, state.holder)
-            row[f"{voice} since"] = state.since.isoformat() if state.since else ""
-            source, link = "", None
-            if voice != COMBINED and state.claim_ids:
-                claim = claims.claim(state.claim_ids[-1])
-                source = claims.sources[claim.source].name
-                if claim.via:
-                    source += f" (via {claims.sources[claim.via].name})"
-                link = next(
-                    (
-                        u
-                        for u in (claim.url, claim.archived_url)
-                        if u and u.lower().startswith(("http://", "https://"))
-                    ),
-                    None,
-                )
-            row[f"{voice} source"] = source
-            row[f"{voice} link"] = link
-    columns = ["pcode", "district", *(f"{v} {f}" for v in voices(claims) for f in FIELDS)]
-    return pd.DataFrame(list(rows.values()), columns=columns)
+        latest = led.latest_claims(voice, on).tolist()
+        for i in set(latest) - since.keys():
+            since[i] = cs[i].date.isoformat()
+        columns[f"{voice} holder"] = [names[h] for h in led.holder_codes(voice, on).tolist()]
+        columns[f"{voice} since"] = [since[i] for i in latest]
+        if voice == COMBINED:  # its claims are in the other voices' columns
+            columns[f"{voice} source"] = [""] * len(latest)
+            columns[f"{voice} link"] = [None] * len(latest)
+            continue
+        for i in set(latest) - behind.keys():
+            behind[i] = _source_and_link(claims, cs[i])
+        columns[f"{voice} source"] = [behind[i][0] for i in latest]
+        columns[f"{voice} link"] = [behind[i][1] for i in latest]
+    return pd.DataFrame(columns)
+
+
+def _source_and_link(claims: ClaimSet, claim) -> tuple[str, str | None]:
+    """The source's name (``via`` another if so) and the claim's first http(s) address."""
+    source = claims.sources[claim.source].name
+    if claim.via:
+        source += f" (via {claims.sources[claim.via].name})"
+    link = next(
+        (u for u in (claim.url, claim.archived_url) if u and u.lower().startswith(("http://", "https://"))),
+        None,
+    )
+    return source, link

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from dashboard.claims import Source
-from dashboard.control import resolve
+from dashboard.claims import read_claims
+from dashboard.control import COMBINED, resolve
 from dashboard.testing import tiny_claims
 from dashboard.voices import FIELDS, holder_name, voices, who_says_what
 
@@ -68,3 +69,30 @@ def test_hostile_text_is_kept_as_data():
 def test_many_districts_and_no_claims():
     empty = who_says_what(tiny_claims([]), "2021-09-05")
     assert len(empty) == 3 and set(empty["combined holder"]) == {"No claim yet"}
+
+
+def _who_says_what_from_snapshots(cs, on) -> dict:
+    """The table as the plain way gives it: one :func:`resolve` per voice, a row per state."""
+    rows = {}
+    for voice in voices(cs):
+        for state in resolve(cs, view=voice, on=on).states:
+            row = rows.setdefault(state.pcode, {"pcode": state.pcode, "district": state.district})
+            row[f"{voice} holder"] = holder_name(cs, state.holder)
+            row[f"{voice} since"] = state.since.isoformat() if state.since else ""
+            source, link = "", None
+            if voice != COMBINED and state.claim_ids:
+                claim = cs.claim(state.claim_ids[-1])
+                source = cs.sources[claim.source].name + (
+                    f" (via {cs.sources[claim.via].name})" if claim.via else ""
+                )
+                link = next((u for u in (claim.url, claim.archived_url) if u and u.startswith("http")), None)
+            row[f"{voice} source"], row[f"{voice} link"] = source, link
+    return rows
+
+
+def test_the_table_matches_one_snapshot_per_voice_on_the_repository_claims(repo_claims):
+    cs = read_claims(repo_claims)
+    dates = sorted({c.date for c in cs.claims})
+    for on in [dates[0], *dates[:: max(1, len(dates) // 12)], dates[-1]]:
+        table = who_says_what(cs, on.isoformat())
+        assert table.to_dict("records") == list(_who_says_what_from_snapshots(cs, on.isoformat()).values())
