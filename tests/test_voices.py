@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from dashboard.claims import Source
-from dashboard.claims import read_claims
+from dashboard.claims import Source, read_claims
 from dashboard.control import COMBINED, resolve
 from dashboard.testing import tiny_claims
 from dashboard.voices import FIELDS, holder_name, voices, who_says_what
