@@ -109,14 +109,12 @@ with left:
         "yet. Faded: the claim behind the colour is old."
     )
 
-# The URL first: it should follow the map as soon as possible, not after the chart.
+# The URL and the heading first: they should follow the map as soon as possible.
 st.query_params.from_dict(session.state.query())
-panels = page.panels(claims.digest, view, date, claims)  # cached per digest, view, date
-snapshot = panels.snapshot
-page.earlier_version_sidebar(loaded, claims, view=view, on=date)
 
 with right:
     st.subheader(page.markdown_text(f"{view_label(claims, view)}, {page.day_label(date)}"))
+    panels = page.panels(claims.digest, view, date, claims)  # cached per digest, view, date
     st.html(page.counts_html(claims, panels.counts))
     district = st.selectbox(
         "District",
@@ -174,24 +172,30 @@ st.caption(
 
 st.subheader("Downloads")
 stem = page.file_stem(region, view, date)
+
+
+def snapshot():  # made only when a file is asked for
+    return page.snapshot(claims.digest, view, date, claims)
+
+
 one, two, three, four = st.columns(4)
 one.download_button(
     "Snapshot (CSV)",
-    lambda: export.snapshot_csv(snapshot, claims),
+    lambda: export.snapshot_csv(snapshot(), claims),
     f"{stem}.csv",
     "text/csv",
     on_click="ignore",
 )
 two.download_button(
     "Snapshot (GeoJSON)",
-    lambda: export.snapshot_geojson(snapshot, districts, claims),
+    lambda: export.snapshot_geojson(snapshot(), districts, claims),
     f"{stem}.geojson",
     "application/geo+json",
     on_click="ignore",
 )
 three.download_button(
     "Map (standalone HTML)",
-    lambda: export.map_html(snapshot, districts, claims, basemap=basemap),
+    lambda: export.map_html(snapshot(), districts, claims, basemap=basemap),
     f"{stem}.html",
     "text/html",
     on_click="ignore",
@@ -200,7 +204,7 @@ figure = page.figure_module()
 if figure is not None:
     four.download_button(
         "Figure (PNG)",
-        lambda: figure.snapshot_figure(snapshot, districts, claims, fmt="png"),
+        lambda: figure.snapshot_figure(snapshot(), districts, claims, fmt="png"),
         f"{stem}.png",
         "image/png",
         on_click="ignore",
@@ -209,3 +213,6 @@ st.caption(
     f"Claims: {page.markdown_text(loaded.path)} ({len(claims.claims)} claims, "
     f"{len(claims.sources)} sources). {page.markdown_text(boundaries.ATTRIBUTION)}."
 )
+
+# The sidebar last: the comparison with an earlier version is off the path of a slider step.
+page.earlier_version_sidebar(loaded, claims, view=view, on=date)

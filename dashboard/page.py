@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import altair as alt
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from . import boundaries, encoding, mapdata
@@ -220,6 +222,17 @@ def opening_day(claims: ClaimSet, view: str) -> str | None:
     >>> opening_day(tiny_claims([]), "red") is None
     True
     """
+    if claims.digest:  # every rerun asks, for every view: once per claims file
+        return _opening_days(claims.digest, claims).get(view) or _opening_day(claims, view)
+    return _opening_day(claims, view)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _opening_days(digest: str, _claims: ClaimSet) -> dict[str, str | None]:
+    return {v: _opening_day(_claims, v) for v in _claims.views}
+
+
+def _opening_day(claims: ClaimSet, view: str) -> str | None:
     dates = _view_dates(claims, view) or [c.date for c in claims.claims]
     if not dates:
         return None
@@ -430,7 +443,6 @@ def changes_html(claims: ClaimSet, changes, previous: dt.date | None) -> str:
 class Panels:
     """Everything the page shows for one (claims file, view, date), ready to draw."""
 
-    snapshot: object  # control.Snapshot
     counts: dict
     made: int
     made_html: str
@@ -440,21 +452,30 @@ class Panels:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def panels(digest: str, view: str, date: str, _claims: ClaimSet) -> Panels:
-    """The snapshot, counts, what changed and the who-says-what table, cached per
-    ``(digest, view, date)`` (the claims themselves are not hashed: the digest stands for them)."""
-    snapshot = resolve(_claims, view=view, on=date)
-    counts = {h: 0 for h in holders(_claims)}
-    for state in snapshot.states:
-        counts[state.holder] = counts.get(state.holder, 0) + 1
+    """The counts, what changed and the who-says-what table, cached per ``(digest, view, date)``
+    (the claims themselves are not hashed: the digest stands for them).
+
+    Computed from the ledger's arrays, with no :class:`~dashboard.control.Snapshot`: a slider
+    step misses this cache, so it is on the path of every step.
+    """
+    led = ledger(_claims)
+    codes = np.bincount(led.holder_codes(view, date), minlength=len(led.holders)).tolist()
+    counts = dict(zip(led.holders, codes, strict=True))
     made, changes, previous = what_changed(_claims, view=view, on=date)
     return Panels(
-        snapshot,
         counts,
         len(made),
         claims_made(_claims, made) if made else "",
         changes_html(_claims, changes, previous),
         who_says_what(_claims, date),
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def snapshot(digest: str, view: str, date: str, _claims: ClaimSet):
+    """:func:`dashboard.control.resolve`, cached per ``(digest, view, date)``: for the downloads,
+    which call it only when a file is asked for."""
+    return resolve(_claims, view=view, on=date)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -583,15 +604,16 @@ def timeline_chart(
     return _cached_spec(claims.digest, view, tuple(key_dates), window, claims)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _cached_spec(digest: str, view: str, key_dates: tuple, window, _claims: ClaimSet) -> dict:
-    # Keyed on the claims file's digest (the claims themselves are not hashed).
+    # Keyed on the claims file's digest (the claims themselves are not hashed). The same dict
+    # on every rerun, not a copy (st.vega_lite_chart copies the top level before changing it).
     return _timeline_spec(_claims, view, list(key_dates), window)
 
 
-def timeline_rule(on: str) -> pd.DataFrame:
+def timeline_rule(on: str) -> pa.Table:
     """The chart's main data: the selected date, which the rule layer draws."""
-    return pd.DataFrame({"date": [on]})
+    return pa.table({"date": [on]})
 
 
 def timeline_frame(claims: ClaimSet, view: str) -> pd.DataFrame:
@@ -628,12 +650,33 @@ def _utc(iso) -> alt.DateTime:
 def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str], window: tuple[str, str] | None) -> dict:
     frame = timeline_frame(claims, view)
     order = {h: i for i, h in enumerate(holders(claims))}
-    long = frame.melt("date", var_name="holder", value_name="districts")
+    # Sent wide (a date, then a count per holder: a few kB where the long form was 160 kB at
+    # 399 districts) and folded in the browser; the holders' ids and labels are looked up from
+    # a small table, as data (an id may hold a dot, which a field name would read as a path).
     # ISO dates, read by Vega-Lite as UTC midnight, on a UTC scale: the same day in every
     # browser's time zone, for the areas, the ticks and the rule alike.
-    long["date"] = [d.isoformat() for d in long["date"]]
-    long["label"] = [holder_label(claims, h) for h in long["holder"]]
-    long["order"] = [order[h] for h in long["holder"]]
+    keys = [f"h{i}" for i in order.values()]
+    count = "int16" if len(claims.districts) < 2**15 else "int32"
+    datasets = {
+        "timeline": pa.Table.from_pandas(
+            pd.DataFrame(
+                {"date": [d.isoformat() for d in frame["date"]]}
+                | {k: frame[h].astype(count) for k, h in zip(keys, order, strict=True)}
+            ),
+            preserve_index=False,
+        ),
+        "claim_days": pa.table({"date": list(key_dates)}),
+    }
+    holder_table = alt.LookupData(
+        data=alt.InlineData(
+            values=[
+                {"key": k, "holder": h, "label": holder_label(claims, h), "order": i}
+                for k, (h, i) in zip(keys, order.items(), strict=True)
+            ]
+        ),
+        key="key",
+        fields=["holder", "label", "order"],
+    )
     domain, colors = holder_colors(claims)
     # Fixed domains: otherwise the rule's date is part of the x scale's extent, and moving the
     # rule would redraw every mark; and the y axis is the number of districts, no more.
@@ -646,8 +689,11 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str], window: tu
         name="brush", encodings=["x"], value={"x": [_utc(w) for w in window]} if window else alt.Undefined
     )
     pick = alt.selection_point(name="pick", fields=["date"], on="click", nearest=True)
-    stacked = alt.Chart(long).transform_stack(
-        stack="districts", groupby=["date"], as_=["y0", "y1"], sort=[alt.SortField("order")]
+    stacked = (
+        alt.Chart(alt.Data(name="timeline"))
+        .transform_fold(keys, as_=["key", "districts"])
+        .transform_lookup(lookup="key", from_=holder_table)
+        .transform_stack(stack="districts", groupby=["date"], as_=["y0", "y1"], sort=[alt.SortField("order")])
     )
     color = alt.Color("holder:N", scale=alt.Scale(domain=domain, range=colors), legend=None)
     tooltip = [
@@ -707,7 +753,7 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str], window: tu
     )
     height = 170
     ticks = (
-        alt.Chart(pd.DataFrame({"date": list(key_dates)}))
+        alt.Chart(alt.Data(name="claim_days"))
         .mark_tick(color="#111", thickness=2, size=14, clip=True)
         .encode(
             x=x_zoom,
@@ -725,13 +771,14 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str], window: tu
     strip = areas(x_all, detail=False)
     strip[0] = strip[0].add_params(brush)
     overview = alt.layer(*strip).properties(height=40, width="container")
-    with alt.data_transformers.enable("default", max_rows=None):
-        spec = alt.vconcat(detail, overview, spacing=6).resolve_scale(color="shared").to_dict()
+    spec = alt.vconcat(detail, overview, spacing=6).resolve_scale(color="shared").to_dict()
     # The rule draws the main data, so its layer has none of its own; and no theme sizes.
     _drop_rule_data(spec)
     _set_hatches(spec)
     spec.pop("config", None)
     spec.pop("data", None)
+    # Arrow tables, which Streamlit sends as they are (no conversion on each rerun).
+    spec["datasets"] = {n: pa.Table.from_pylist(v) for n, v in spec.get("datasets", {}).items()} | datasets
     return spec
 
 

@@ -189,7 +189,7 @@ def _units(spec):
 def test_chart_spec_y_is_the_district_count_and_x_the_slider_range():
     cs = claims()
     spec = page.timeline_chart(cs, view="red", key_dates=page.claim_days(cs, "red"))
-    text = json.dumps(spec)
+    text = json.dumps(spec, default=lambda table: table.to_pylist())  # datasets: Arrow tables
     assert '"domain": [0, 3]' in text  # 3 districts, never 6
     ends = {
         f"{d['year']}-{d['month']:02d}-{d['date']:02d}"
@@ -227,7 +227,7 @@ def test_chart_has_focus_and_context_on_long_files():
     assert window is not None and window[0] <= "2021-06-01" <= window[1]
     spec = page.timeline_chart(long_file, view="red", key_dates=[], window=window)
     assert len(spec["vconcat"]) == 2
-    text = json.dumps(spec)
+    text = json.dumps(spec, default=lambda table: table.to_pylist())  # datasets: Arrow tables
     assert '"param": "brush"' in text and '"name": "brush"' in text and '"name": "pick"' in text
     assert page.busiest_window(claims(), "red") is None  # a short file: all of it at once
 
