@@ -504,6 +504,12 @@ def voice_columns(claims: ClaimSet, table: pd.DataFrame) -> tuple[pd.DataFrame, 
     frame = frame.drop(
         columns=[c for c in frame.columns if c.startswith("Combined: ") and c.endswith(("source", "link"))]
     )
+    # Holders, dates and sources repeat down the column: sent as Arrow dictionaries, each text
+    # once (at 399 districts 28 kB a step instead of 108 kB). Categories in text order, so a
+    # column sorts as its text does; the table shows, sorts and searches the text.
+    for column in frame.columns[1:]:
+        if not column.endswith(": link"):
+            frame[column] = pd.Categorical(frame[column], categories=sorted(set(frame[column])))
     return frame, config
 
 
