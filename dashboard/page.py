@@ -510,7 +510,9 @@ def voice_columns(claims: ClaimSet, table: pd.DataFrame) -> tuple[pa.Table, dict
             continue
         values = pa.array(table[column].tolist(), pa.string())
         if name != "District" and not name.endswith(": link"):
-            values = values.cast(pa.dictionary(pa.int16() if len(values) < 2**15 else pa.int32(), pa.string()))
+            values = values.cast(
+                pa.dictionary(pa.int16() if len(values) < 2**15 else pa.int32(), pa.string())
+            )
         names.append(name)
         arrays.append(values)
     return pa.Table.from_arrays(arrays, names=names), config
