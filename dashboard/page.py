@@ -508,7 +508,7 @@ def voice_columns(claims: ClaimSet, table: pd.DataFrame) -> tuple[pa.Table, dict
         name = renamed.get(column, column)
         if name.startswith("Combined: ") and name.endswith(("source", "link")):
             continue
-        values = pa.array(table[column].tolist(), pa.string())
+        values = pa.array(table[column].tolist(), pa.string(), from_pandas=True)  # NaN: no link
         if name != "District" and not name.endswith(": link"):
             values = values.cast(
                 pa.dictionary(pa.int16() if len(values) < 2**15 else pa.int32(), pa.string())
@@ -789,28 +789,36 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str], window: tu
     spec.pop("config", None)
     spec.pop("data", None)
     # Arrow tables, which Streamlit sends as they are (no conversion on each rerun).
-    spec["datasets"] = {n: pa.Table.from_pylist(v) for n, v in spec.get("datasets", {}).items()} | datasets
+    spec["datasets"] = {
+        n: v if isinstance(v, pa.Table) else pa.Table.from_pylist(v)
+        for n, v in spec.get("datasets", {}).items()
+    } | datasets
     return spec
 
 
 def _set_hatches(spec: dict) -> None:
-    """Give each hatched layer its stripes: one top-level parameter per gradient, which the
-    layer's fill names (``{"expr": ...}``).
+    """Give each hatched layer its stripes: a gradient parameter, whose stops are a dataset.
 
-    Vega encodes an area mark once per data point: a gradient written into the mark would be
-    rebuilt, hundreds of stops each time, for every point on every update of the chart's data
-    (about 140 ms of the browser's main thread per slider step at 399 districts). A parameter's
-    value is built once, when the chart is made.
+    A gradient drawn as stripes has four stops a stripe, hundreds in all: as JSON in the spec
+    they were 125 kB of every message that carries the chart (which a slider step re-sends:
+    the rule's date changes). As Arrow data (an offset and a colour a row) they are about
+    4 kB each, and the parameter's expression, ``{gradient: ..., stops: data('stripes_0')}``,
+    numbers and names of our own, builds the gradient once in the browser. Each layer's fill
+    names its parameter (``{"expr": ...}``): a gradient written into the mark would be rebuilt
+    for every point of the area on every update of the chart's data (Vega encodes an area
+    point by point; about 140 ms of the browser's main thread a step at 399 districts).
+
+    Vega-Lite compiles only the data some layer reads, so an empty layer reads each stripes
+    dataset (a point layer with no encoding, its rows filtered out: it draws nothing).
     """
-    gradients: dict[str, dict] = {}
+    found: dict[tuple[str, int], str] = {}
 
     def visit(node) -> None:
         if isinstance(node, dict):
             mark = node.get("mark")
             if isinstance(mark, dict) and str(mark.get("description", "")).startswith("hatch "):
                 _, holder, count = mark.pop("description").split(" ")
-                name = f"hatch_{len(gradients)}"
-                gradients[name] = encoding.vega_stripes(holder, int(count))
+                name = found.setdefault((holder, int(count)), f"hatch_{len(found)}")
                 mark["fill"] = {"expr": name}
             for value in node.values():
                 visit(value)
@@ -819,8 +827,30 @@ def _set_hatches(spec: dict) -> None:
                 visit(value)
 
     visit(spec)
-    if gradients:
-        spec["params"] = [*spec.get("params", []), *({"name": n, "value": g} for n, g in gradients.items())]
+    params, datasets, readers = [], {}, []
+    for (holder, count), name in found.items():
+        gradient = encoding.vega_stripes(holder, count)
+        stops = gradient.pop("stops")
+        data = f"stripes_{name.removeprefix('hatch_')}"
+        datasets[data] = pa.table(
+            {
+                "offset": pa.array([s["offset"] for s in stops], pa.float32()),
+                "color": pa.array([s["color"] for s in stops], pa.dictionary(pa.int8(), pa.string())),
+            }
+        )
+        fields = ", ".join(f"{k}: {v if isinstance(v, int) else repr(v)}" for k, v in gradient.items())
+        params.append({"name": name, "expr": f"{{{fields}, stops: data('{data}')}}"})
+        readers.append(
+            {
+                "data": {"name": data},
+                "mark": {"type": "point", "opacity": 0},
+                "transform": [{"filter": "false"}],
+            }
+        )
+    if found:
+        spec["params"] = [*spec.get("params", []), *params]
+        spec["vconcat"][0]["layer"].extend(readers)
+        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
 
 
 def _drop_rule_data(node) -> None:

@@ -8,11 +8,13 @@ import re
 import types
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from dashboard import page
 from dashboard.encoding import HATCHES
 from dashboard.testing import tiny_claims
+from dashboard.voices import who_says_what
 
 HOSTILE = (
     "Taliban ![t](http://127.0.0.1:8799/x.png) [site](https://evil.example) {{ 7*7 }} "
@@ -206,10 +208,20 @@ def test_chart_spec_y_is_the_district_count_and_x_the_slider_range():
 def test_chart_draws_contested_and_disputed_with_stripes():
     cs = claims()
     spec = page.timeline_chart(cs, view="combined", key_dates=[])
-    # Each hatched layer names a gradient parameter (built once, not per data point).
-    gradients = {p["name"]: p["value"] for p in spec["params"] if "value" in p}
+    # Each hatched layer names a gradient parameter (built once, not per data point) whose
+    # stops are a dataset of the chart (Arrow, not hundreds of JSON objects in the spec).
+    gradients = {p["name"]: p["expr"] for p in spec["params"] if p["name"].startswith("hatch_")}
     fills = [u["mark"].get("fill") for u in _units(spec) if isinstance(u["mark"].get("fill"), dict)]
-    assert fills and all(gradients[f["expr"]]["gradient"] == "linear" for f in fills)
+    assert fills and {f["expr"] for f in fills} == set(gradients)
+    for expr in gradients.values():
+        stops = re.fullmatch(
+            r"\{gradient: 'linear', x1: [01], y1: 0, x2: [01], y2: 1, stops: data\('(\w+)'\)\}", expr
+        )
+        table = spec["datasets"][stops.group(1)]
+        assert table.column_names == ["offset", "color"] and table.num_rows >= 4 * 100
+        assert set(table.column("color").to_pylist()) & {stripe for _, stripe, _ in HATCHES.values()}
+    readers = [u for u in _units(spec) if u.get("data", {}).get("name", "").startswith("stripes_")]
+    assert len(readers) == len(gradients) and all(u["transform"] == [{"filter": "false"}] for u in readers)
     filters = json.dumps([u.get("transform") for u in _units(spec)])
     assert "contested" in filters
 
@@ -289,3 +301,13 @@ def test_chart_window_keeps_its_span_after_a_pick_inside_it(session):
 def test_methodology_is_read_from_docs():
     text = page.methodology()
     assert text is None or "#" in text
+
+
+def test_voice_columns_without_any_link_and_with_one_text_repeated():
+    cs = claims([("2021-09-03", "red", "red", ["North", "South", "East"])])
+    table, config = page.voice_columns(cs, who_says_what(cs, "2021-09-03"))
+    assert table.column("Red: link").null_count == len(cs.districts)  # no address: empty cells
+    holders = table.column("Red: holder")
+    assert pa.types.is_dictionary(holders.type) and holders.to_pylist() == ["Red"] * 3
+    assert table.column_names[0] == "District" and "pcode" not in table.column_names
+    assert isinstance(config["Red: link"], dict)
