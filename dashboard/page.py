@@ -760,7 +760,11 @@ def _timeline_spec(claims: ClaimSet, view: str, key_dates: list[str], window: tu
         "date:T",
         title=None,
         axis=axis,
-        scale=alt.Scale(type="utc", domain={"param": "brush"} if window else ends),
+        # The brushed span, else the slider's range: never the data's extent, which would
+        # make the scale (and every mark on it) update whenever the rule's date moves.
+        scale=alt.Scale(
+            type="utc", domain=ends, domainRaw={"expr": 'brush["date"]'} if window else alt.Undefined
+        ),
     )
     height = 170
     ticks = (

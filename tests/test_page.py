@@ -240,7 +240,9 @@ def test_chart_has_focus_and_context_on_long_files():
     spec = page.timeline_chart(long_file, view="red", key_dates=[], window=window)
     assert len(spec["vconcat"]) == 2
     text = json.dumps(spec, default=lambda table: table.to_pylist())  # datasets: Arrow tables
-    assert '"param": "brush"' in text and '"name": "brush"' in text and '"name": "pick"' in text
+    # The detail's span is the brush's, else the slider's range (never the data's extent).
+    assert '"domainRaw": {"expr": "brush[\\"date\\"]"}' in text
+    assert '"name": "brush"' in text and '"name": "pick"' in text
     assert page.busiest_window(claims(), "red") is None  # a short file: all of it at once
 
 
