@@ -161,9 +161,12 @@ st.caption(
 )
 
 st.subheader(f"Who says what on {page.day_label(date)}")
-table, columns = page.voice_columns(claims, panels.table)
 st.dataframe(
-    table, column_config=columns, hide_index=True, key="voices", height=min(36 + 35 * len(table), 420)
+    panels.table,
+    column_config=panels.table_config,
+    hide_index=True,
+    key="voices",
+    height=min(36 + 35 * len(panels.table), 420),
 )
 st.caption(
     "One row per district: what each voice says holds it on this day, since when, and on "

@@ -26,7 +26,7 @@ from .config import default_claims
 from .control import COMBINED, ledger, resolve, timeline, what_changed
 from .mapdata import BASEMAPS, view_label
 from .problems import ClaimsError, Problem
-from .voices import holder_name, who_says_what
+from .voices import holder_name, who_says_what_columns
 
 BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
 COUNTRY_NAMES = {"AF": "Afghanistan"}
@@ -447,7 +447,8 @@ class Panels:
     made: int
     made_html: str
     changes_html: str
-    table: pd.DataFrame
+    table: pa.Table  # who says what, ready for st.dataframe (see voice_columns)
+    table_config: dict
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -467,7 +468,7 @@ def panels(digest: str, view: str, date: str, _claims: ClaimSet) -> Panels:
         len(made),
         claims_made(_claims, made) if made else "",
         changes_html(_claims, changes, previous),
-        who_says_what(_claims, date),
+        *voice_columns(_claims, who_says_what_columns(_claims, date)),
     )
 
 
@@ -484,10 +485,12 @@ def history(digest: str, pcode: str, view: str, date: str, _claims: ClaimSet) ->
     return district_panel(_claims, pcode, view=view, on=date)
 
 
-def voice_columns(claims: ClaimSet, table: pd.DataFrame) -> tuple[pa.Table, dict]:
+def voice_columns(claims: ClaimSet, table) -> tuple[pa.Table, dict]:
     """The who-says-what table ready for ``st.dataframe``: readable headers, link columns.
 
-    Returns the table (renamed columns, P-code dropped) and its ``column_config``. Holders,
+    ``table`` is :func:`~dashboard.voices.who_says_what`'s frame or the same as plain columns
+    (:func:`~dashboard.voices.who_says_what_columns`). Returns the table (renamed columns,
+    P-code dropped) and its ``column_config``. Holders,
     dates and sources repeat down their columns: they are Arrow dictionaries, each text sent
     once (at 399 districts 26 kB a step instead of 108 kB); the table shows, sorts and searches
     the text as before.
@@ -496,7 +499,7 @@ def voice_columns(claims: ClaimSet, table: pd.DataFrame) -> tuple[pa.Table, dict
     labels[COMBINED] = "Combined"
     renamed = {"district": "District"}
     config = {"District": st.column_config.TextColumn("District", pinned=True)}
-    for column in table.columns:
+    for column in table:  # a DataFrame or who_says_what_columns()'s dict of lists
         voice, _, part = column.rpartition(" ")
         if voice in labels:
             name = f"{labels[voice]}: {part}"
@@ -504,11 +507,14 @@ def voice_columns(claims: ClaimSet, table: pd.DataFrame) -> tuple[pa.Table, dict
             if part == "link":
                 config[name] = st.column_config.LinkColumn(name, display_text="source ↗")
     names, arrays = [], []
-    for column in table.columns.drop("pcode"):
+    for column in table:
         name = renamed.get(column, column)
-        if name.startswith("Combined: ") and name.endswith(("source", "link")):
+        if column == "pcode" or name.startswith("Combined: ") and name.endswith(("source", "link")):
             continue
-        values = pa.array(table[column].tolist(), pa.string(), from_pandas=True)  # NaN: no link
+        values = table[column]
+        values = pa.array(
+            values.tolist() if hasattr(values, "tolist") else values, pa.string(), from_pandas=True
+        )
         if name != "District" and not name.endswith(": link"):
             values = values.cast(
                 pa.dictionary(pa.int16() if len(values) < 2**15 else pa.int32(), pa.string())

@@ -71,6 +71,19 @@ def who_says_what(claims: ClaimSet, on) -> pd.DataFrame:
     >>> table.loc[0, ["district", "red holder", "blue holder", "combined holder", "red source"]].tolist()
     ['North', 'Red', 'Blue', 'Disputed', 'Red']
     """
+    return pd.DataFrame(who_says_what_columns(claims, on))
+
+
+def who_says_what_columns(claims: ClaimSet, on) -> dict[str, list]:
+    """:func:`who_says_what` as plain columns (name -> list of values), without pandas.
+
+    Examples
+    --------
+    >>> from dashboard.testing import tiny_claims
+    >>> cs = tiny_claims([("2021-09-03", "red", "red", ["North"])])
+    >>> who_says_what_columns(cs, "2021-09-03")["red holder"]
+    ['Red', 'No claim yet', 'No claim yet']
+    """
     led = ledger(claims)
     cs = claims.claims
     names = {i: holder_name(claims, h) for i, h in enumerate(led.holders)}
@@ -95,7 +108,7 @@ def who_says_what(claims: ClaimSet, on) -> pd.DataFrame:
             behind[i] = _source_and_link(claims, cs[i])
         columns[f"{voice} source"] = [behind[i][0] for i in latest]
         columns[f"{voice} link"] = [behind[i][1] for i in latest]
-    return pd.DataFrame(columns)
+    return columns
 
 
 def _source_and_link(claims: ClaimSet, claim) -> tuple[str, str | None]:
