@@ -81,8 +81,13 @@ st.caption(
 )
 method = page.methodology()
 if method:
-    with st.expander("How the map is made: the method", icon=":material/menu_book:"):
-        st.markdown(method)  # docs/methodology.md: our own text, not claim text
+    # Sent only while open (a rerun opens it): 31 kB of Markdown with a code block held the
+    # map's first paint back by about 0.5 s in the browser (bench/firstpaint.py).
+    about = st.expander(
+        "How the map is made: the method", icon=":material/menu_book:", key="method", on_change="rerun"
+    )
+    if about.open:
+        about.markdown(method)  # docs/methodology.md: our own text, not claim text
 
 left, right = st.columns([5, 2])
 with right:
