@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 import streamlit as st  # noqa: E402
 
 from dashboard import boundaries, export, page, state  # noqa: E402
-from dashboard.component import control_map, map_report  # noqa: E402
+from dashboard.component import control_map, map_report, warm_up  # noqa: E402
 from dashboard.mapdata import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
 # The title names the region once the claims file is read (set_page_config may be called again).
@@ -81,18 +81,20 @@ st.caption(
 )
 method = page.methodology()
 if method:
-    with st.expander("How the map is made: the method", icon=":material/menu_book:"):
-        st.markdown(method)  # docs/methodology.md: our own text, not claim text
+    # Sent only while open (a rerun opens it): 31 kB of Markdown with a code block held the
+    # map's first paint back by about 0.5 s in the browser (bench/firstpaint.py).
+    about = st.expander(
+        "How the map is made: the method", icon=":material/menu_book:", key="method", on_change="rerun"
+    )
+    with about:  # out of sight: the browser gets the code of v2 components before the map needs it
+        warm_up()
+    if about.open:
+        about.markdown(method)  # docs/methodology.md: our own text, not claim text
 
 left, right = st.columns([5, 2])
-with right:
-    basemap = st.selectbox(
-        "Basemap",
-        list(page.BASEMAP_LABELS),
-        index=list(page.BASEMAP_LABELS).index(page.default_basemap()),
-        format_func=page.BASEMAP_LABELS.get,
-        key="basemap",
-    )
+# The map before the basemap box beside it, so that the browser starts on the map first; the
+# box's value is the one its widget returns in this run (the session's, else the default).
+basemap = st.session_state.get("basemap", page.default_basemap())
 with left:
     # The map owns the view toggle, the timeline (slider, previous/next claim, play) and the
     # legend; it reports what the person does there, read above on the next rerun.
@@ -107,6 +109,14 @@ with left:
         f"[{ATTRIBUTION}]({ATTRIBUTION_URL}). Hatched: contested (fighting is claimed). "
         "Cross-hatched: disputed (combined view: the voices disagree). Dashed grey: no claim "
         "yet. Faded: the claim behind the colour is old."
+    )
+with right:
+    st.selectbox(
+        "Basemap",
+        list(page.BASEMAP_LABELS),
+        index=list(page.BASEMAP_LABELS).index(page.default_basemap()),
+        format_func=page.BASEMAP_LABELS.get,
+        key="basemap",
     )
 
 # The URL and the heading first: they should follow the map as soon as possible.

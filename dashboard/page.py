@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib.util
 import os
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -27,6 +28,26 @@ from .control import COMBINED, ledger, resolve, timeline, what_changed
 from .mapdata import BASEMAPS, view_label
 from .problems import ClaimsError, Problem
 from .voices import holder_name, who_says_what_columns
+
+
+def _lazy(name: str):
+    """``name`` as a module that is imported on its first use (the ``importlib`` recipe).
+
+    Altair (with narwhals and jinja2) costs 0.1-0.6 s to import: the timeline chart needs it,
+    the map above it does not, and the map's first paint waits for what the script runs first.
+    """
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+alt = _lazy("altair")
 
 BASEMAP_LABELS = {"none": "None (works offline)", "osm": "OpenStreetMap", "topo": "Topographic (OpenTopoMap)"}
 COUNTRY_NAMES = {"AF": "Afghanistan"}
