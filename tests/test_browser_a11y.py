@@ -20,7 +20,15 @@ import pytest
 
 from dashboard.claims import read_claims
 from dashboard.control import resolve
-from tests.browser import map_root, open_app, wait_for_holders, wait_for_idle, wait_for_map
+from tests.browser import (
+    map_root,
+    map_view,
+    open_app,
+    wait_for_holders,
+    wait_for_idle,
+    wait_for_map,
+    wait_for_query,
+)
 from tests.conftest import streamlit_server
 from tests.test_browser import new_page
 
@@ -62,10 +70,17 @@ def show_whole_page(page):
     axe measures colour contrast only where it can see the text; in a scrolled part of the
     page it answers "incomplete". The page's last line is its claims-file caption.
     """
-    end = page.get_by_text(re.compile(r"\d+ claims, \d+ sources\)")).last.bounding_box()
+    last = page.get_by_text(re.compile(r"\d+ claims, \d+ sources\)")).last
     width = page.viewport_size["width"]
-    page.set_viewport_size({"width": width, "height": int(end["y"] + end["height"] + 60)})
-    wait_for_idle(page)
+    for _ in range(5):  # until the page stops growing (an expander opening, the chart drawn)
+        box = last.bounding_box()
+        height = int(box["y"] + box["height"] + 60)
+        if height <= page.viewport_size["height"]:
+            break
+        page.set_viewport_size({"width": width, "height": height})
+        wait_for_idle(page)
+        page.evaluate("() => new Promise(r => setTimeout(r, 300))")  # the expander's animation
+    assert last.bounding_box()["y"] < page.viewport_size["height"], "the page is taller than the window"
 
 
 def _serious(result) -> list:
@@ -159,23 +174,37 @@ def page(chromium, output_dir):
     assert not page.errors, f"JavaScript errors: {page.errors}"
 
 
-def test_axe_default_page(page, app_url, output_dir):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_default_page(page, app_url, output_dir, scheme):
+    page.emulate_media(color_scheme=scheme)  # Streamlit follows the system's light or dark
     open_app(page, app_url)
     page.get_by_text("How the map is made: the method").click()  # the method's text, audited too
     show_whole_page(page)
-    check(audit(page, output_dir, "default"))
+    check(audit(page, output_dir, f"default-{scheme}"))
     contrast = chart_text_contrast(page)
     assert contrast and min(contrast.values()) >= 4.5, contrast
 
 
-def test_axe_with_a_district_history_and_its_tooltip(page, app_url, claims, output_dir):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_with_a_district_history_and_its_tooltip(page, app_url, claims, output_dir, scheme):
+    page.emulate_media(color_scheme=scheme)
     open_app(page, app_url, f"view=taliban&date={DATE}&district=AF0801")
     page.get_by_text("Bazarak: every claim, in every view").wait_for(timeout=20_000)
     wait_for_holders(page, resolve(claims, view="taliban", on=DATE).holders())
     show_whole_page(page)
     map_root(page).locator(".cm-pane-a path[data-pcode='AF0807']").hover(force=True)
     map_root(page).locator(".cm-pane-a .cm-tip:not([hidden])").wait_for(timeout=5_000)
-    check(audit(page, output_dir, "district"))
+    check(audit(page, output_dir, f"district-{scheme}"))
+    # The history scrolls in its own box, and axe skips what is scrolled out of it: the claims
+    # the map rests on (highlighted) and those made later (greyed), each brought into view.
+    from axe_playwright_python.sync_playwright import Axe
+
+    for kind in ("in-force", "later"):
+        page.locator(f".claims-panel.history li.{kind}").last.scroll_into_view_if_needed()
+        found = Axe().run(page, ".claims-panel.history", {"runOnly": ["color-contrast"]}).response
+        assert not _serious(found), _serious(found)
+        seen = [n["html"] for r in found["passes"] for n in r["nodes"]]
+        assert any(f'class="{kind}"' in html for html in seen), f"no {kind} claim measured"
 
 
 def test_axe_compare(page, app_url, output_dir):
@@ -197,3 +226,128 @@ def test_axe_390_px_wide_with_the_legend_open(chromium, app_url, output_dir):
         assert not page.errors and not page.external
     finally:
         context.close()
+
+
+# -- Keyboard alone -------------------------------------------------------------------------------
+
+# What has the keyboard's focus, down through open shadow roots (the map's controls live in one):
+# a short name for it, whether it is inside the map, and whether its focus is drawn.
+_FOCUSED = """() => {
+  let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  if (!a || a === document.body) return null;
+  const label = a.getAttribute('aria-label') || a.getAttribute('title') || '';
+  const kind = a.type === 'radio' ? 'radio' : a.type === 'checkbox' ? 'checkbox'
+    : a.tagName === 'SUMMARY' ? 'summary' : a.getAttribute('role') === 'region' ? 'map' : a.tagName.toLowerCase();
+  const name = kind === 'radio' || kind === 'checkbox' ? a.parentElement.textContent.trim()
+    : kind === 'summary' ? a.textContent.trim() : label || a.textContent.trim().slice(0, 40);
+  const style = getComputedStyle(a), ring = getComputedStyle(a.closest('label') || a);
+  const drawn = style.outlineStyle !== 'none' || ring.outlineStyle !== 'none' || style.boxShadow !== 'none';
+  return {kind, name, inMap: !!a.closest('.cm-root'), drawn};
+}"""
+
+
+def focused(page) -> dict | None:
+    return page.evaluate(_FOCUSED)
+
+
+# Leaflet's zoomend on the main map (after any zoom animation): armed before the key, awaited
+# after it (up to 5 s); the zoom then, or null.
+_ARM_ZOOMEND = """root => { const m = root.controlMap.map();
+  root.__zoomend = new Promise(r => m.once('zoomend', () => r(m.getZoom()))); }"""
+_ZOOMEND = """root => Promise.race([root.__zoomend, new Promise(r => setTimeout(() => r(null), 5000))])"""
+
+
+def zoom_by_key(page, key: str) -> tuple[float, float | None]:
+    """Press ``key`` where the focus is; return the main map's zoom before and after."""
+    root = map_root(page).first
+    before = map_view(page)[2]
+    root.evaluate(_ARM_ZOOMEND)
+    page.keyboard.press(key)
+    return before, root.evaluate(_ZOOMEND)
+
+
+def test_the_map_works_by_keyboard_alone(page, app_url, claims, output_dir):
+    """Tab from the top of the page into the map and through it; work each control of the map
+    (view toggle, compare, previous/next claim, play/pause, date slider, age switch, district
+    box, the map itself, zoom, legend) with keys only, and see the map and the page follow."""
+    open_app(page, app_url, f"view=taliban&date={DATE}")
+    root = map_root(page)
+    stops, done = [], set()
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now is None or not now["inMap"]:
+            if stops:
+                break  # through the map and out again
+            continue
+        stops.append((now["kind"], now["name"]))
+        assert now["drawn"], f"no visible focus on {now}"
+        key = (now["kind"], now["name"].split(":")[0])
+        if key in done:
+            continue
+        done.add(key)
+        if now["kind"] == "radio":  # the view toggle: arrows move the choice
+            page.keyboard.press("ArrowRight")
+            wait_for_map(page, view=claims.views[1])
+            wait_for_query(page, f"view={claims.views[1]}")
+        elif now["name"] == "Compare with":
+            page.keyboard.press("ArrowDown")
+            wait_for_map(page, compare=claims.views[0])
+            wait_for_query(page, f"compare={claims.views[0]}")
+            page.keyboard.press("ArrowUp")
+            wait_for_map(page, compare="")
+        elif now["name"] in ("Previous claim", "Next claim"):
+            before = root.get_attribute("data-date")
+            page.keyboard.press("Enter")
+            earlier = now["name"] == "Previous claim"
+            root.and_(page.locator(f".cm-root:not([data-date='{before}'])")).wait_for()
+            after = root.get_attribute("data-date")
+            assert (after < before) if earlier else (after > before), (now["name"], before, after)
+        elif now["name"] in ("Play", "Pause"):
+            page.keyboard.press("Space")
+            wait_for_map(page, playing="1")
+            page.keyboard.press("Space")
+            wait_for_map(page, playing="0")
+        elif now["name"] == "Date":
+            before = root.get_attribute("data-date")
+            page.keyboard.press("ArrowRight")
+            root.and_(page.locator(f".cm-root:not([data-date='{before}'])")).wait_for()
+            assert root.get_attribute("data-date") > before
+        elif now["kind"] == "checkbox":  # fade old claims: on by default
+            page.keyboard.press("Space")
+            assert not root.locator(".cm-age input").is_checked()
+            page.keyboard.press("Space")
+            assert root.locator(".cm-age input").is_checked()
+        elif now["name"] == "District":
+            page.keyboard.press("ArrowDown")  # the first district by name
+            first = min(d.name for d in claims.districts)
+            # Python hears it: the page's own history panel opens on that district.
+            page.get_by_text(f"{first}: every claim, in every view").wait_for(timeout=20_000)
+        elif now["kind"] == "map":  # Leaflet's keyboard: + zooms in
+            before, after = zoom_by_key(page, "Equal")
+            assert after is not None and after > before
+        elif now["name"] in ("Zoom in", "Zoom out"):
+            before, after = zoom_by_key(page, "Enter")
+            assert after is not None and (after > before) == (now["name"] == "Zoom in")
+        elif now["kind"] == "summary":  # the legend opens and closes
+            was = root.locator("details.cm-legend").get_attribute("open") is not None
+            page.keyboard.press("Enter")
+            assert (root.locator("details.cm-legend").get_attribute("open") is not None) != was
+    page.screenshot(path=str(output_dir / "after-keyboard.png"))
+    names = {name.split(":")[0] for _, name in stops}
+    kinds = {kind for kind, _ in stops}
+    expected = {
+        "Compare with",
+        "Previous claim",
+        "Next claim",
+        "Date",
+        "District",
+        "Zoom in",
+        "Zoom out",
+        "Legend",
+    }
+    assert expected <= names, (expected - names, stops)
+    assert {"radio", "checkbox", "map"} <= kinds, stops
+    assert {"Play", "Pause"} & names, stops
+    assert len([k for k, _ in stops if k == "radio"]) == 1, "the view toggle is one tab stop (arrows inside)"
