@@ -64,6 +64,18 @@ _TEXT = {"type": "string", "minLength": 1, "maxLength": 2000}
 _URL = {"type": "string", "maxLength": 2000}
 _NAMES = {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 1000}
 
+
+def _by_id(required: list[str], **properties) -> dict:
+    """The schema of a mapping from ids to records (``sides:``, ``sources:``)."""
+    record = {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
+    return {
+        "type": "object",
+        "minProperties": 1,
+        "propertyNames": {"pattern": _ID, "maxLength": 100},
+        "additionalProperties": record,
+    }
+
+
 SCHEMA = {
     "type": "object",
     "required": ["version", "region", "sides", "sources", "claims"],
@@ -80,38 +92,20 @@ SCHEMA = {
                 "name": _TEXT,
             },
         },
-        "sides": {
-            "type": "object",
-            "minProperties": 1,
-            "propertyNames": {"pattern": _ID, "maxLength": 100},
-            "additionalProperties": {
-                "type": "object",
-                "required": ["label", "color"],
-                "additionalProperties": False,
-                "properties": {
-                    "label": {**_TEXT, "maxLength": 200},
-                    "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}\\Z"},
-                },
-            },
-        },
-        "sources": {
-            "type": "object",
-            "minProperties": 1,
-            "propertyNames": {"pattern": _ID, "maxLength": 100},
-            "additionalProperties": {
-                "type": "object",
-                "required": ["name", "side"],
-                "additionalProperties": False,
-                "properties": {
-                    "name": {**_TEXT, "maxLength": 300},
-                    "side": {"type": "string"},
-                    "url": _URL,
-                    "note": _TEXT,
-                    "kind": {"enum": list(SOURCE_KINDS)},
-                    "leaning": _TEXT,
-                },
-            },
-        },
+        "sides": _by_id(
+            ["label", "color"],
+            label={**_TEXT, "maxLength": 200},
+            color={"type": "string", "pattern": "^#[0-9a-fA-F]{6}\\Z"},
+        ),
+        "sources": _by_id(
+            ["name", "side"],
+            name={**_TEXT, "maxLength": 300},
+            side={"type": "string"},
+            url=_URL,
+            note=_TEXT,
+            kind={"enum": list(SOURCE_KINDS)},
+            leaning=_TEXT,
+        ),
         "claims": {
             "type": "array",
             "maxItems": MAX_CLAIMS,
@@ -762,22 +756,16 @@ class _Checker:
                 else:
                     first_line[cid] = self.line(*where, "id")
             when = self.when(raw.get("date"), (*where, "date"))
-            source = raw.get("source")
-            if isinstance(source, str) and source not in sources:
-                self.problem(
-                    self.line(*where, "source"),
-                    "unknown-source",
-                    f"unknown source '{_short(source)}'",
-                    self.suggest(lambda: _did_you_mean(source, list(sources))),
-                )
-            via = raw.get("via")
-            if isinstance(via, str) and via not in sources:
-                self.problem(
-                    self.line(*where, "via"),
-                    "unknown-source",
-                    f"unknown source '{_short(via)}' in via",
-                    self.suggest(lambda: _did_you_mean(via, list(sources))),
-                )
+            for key, where_said in (("source", ""), ("via", " in via")):
+                named_source = raw.get(key)
+                if isinstance(named_source, str) and named_source not in sources:
+                    self.problem(
+                        self.line(*where, key),
+                        "unknown-source",
+                        f"unknown source '{_short(named_source)}'{where_said}",
+                        self.suggest(lambda: _did_you_mean(named_source, list(sources))),
+                    )
+            source, via = raw.get("source"), raw.get("via")
             holder = raw.get("holder")
             if isinstance(holder, str) and holder not in holders:
                 self.problem(

@@ -45,9 +45,8 @@ def view_label(claims: ClaimSet, view: str) -> str:
     >>> view_label(tiny_claims([]), "red"), view_label(tiny_claims([]), "combined")
     ('Red claims', 'All voices combined')
     """
-    if view in claims.sides:
-        return f"{claims.sides[view].label} claims"
-    return VIEW_LABELS.get(view, view)
+    side = claims.sides.get(view)
+    return f"{side.label} claims" if side else VIEW_LABELS.get(view, view)
 
 
 def holder_labels(claims: ClaimSet) -> dict[str, str]:

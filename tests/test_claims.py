@@ -64,6 +64,9 @@ def check_isolated(path: Path) -> list[tuple[int, str]]:
     return result
 
 
+_RUN = {"capture_output": True, "text": True, "cwd": REPO, "timeout": TIME_LIMIT}
+
+
 @functools.cache
 def _isolated(path: Path) -> list[tuple[int, str]] | None:
     def limits():
@@ -71,15 +74,7 @@ def _isolated(path: Path) -> list[tuple[int, str]] | None:
 
     env = {**os.environ, "PYTHONPATH": str(REPO), "OPENBLAS_NUM_THREADS": "1"}
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(path)],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            env=env,
-            preexec_fn=limits,
-            timeout=TIME_LIMIT,
-        )
+        done = subprocess.run([sys.executable, "-c", _CHILD, str(path)], env=env, preexec_fn=limits, **_RUN)
     except subprocess.TimeoutExpired:
         return None
     assert done.returncode == 0, done.stderr[-2000:]

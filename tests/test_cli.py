@@ -213,16 +213,7 @@ def test_snapshot_at_a_time(capsys, tmp_path):
 
 def test_snapshot_json(capsys, claims_file):
     code, out, err = run(
-        capsys,
-        "snapshot",
-        "--claims",
-        claims_file,
-        "--date",
-        "2021-09-05",
-        "--view",
-        "taliban",
-        "--format",
-        "json",
+        capsys, "snapshot", "--claims", claims_file, *"--date 2021-09-05 --view taliban --format json".split()
     )
     assert (code, err) == (0, "")
     data = json.loads(out)
@@ -294,12 +285,7 @@ def test_snapshot_geojson_full_resolution(capsys, claims_file):
             "snapshot",
             "--claims",
             claims_file,
-            "--date",
-            "2021-09-05",
-            "--view",
-            "nrf",
-            "--format",
-            "geojson",
+            *"--date 2021-09-05 --view nrf --format geojson".split(),
         )[1]
     )
     code, out, err = run(
@@ -307,13 +293,7 @@ def test_snapshot_geojson_full_resolution(capsys, claims_file):
         "snapshot",
         "--claims",
         claims_file,
-        "--date",
-        "2021-09-05",
-        "--view",
-        "nrf",
-        "--format",
-        "geojson",
-        "--full-resolution",
+        *"--date 2021-09-05 --view nrf --format geojson --full-resolution".split(),
     )
     assert (code, err) == (0, "")
     full = json.loads(out)

@@ -139,11 +139,12 @@ EXPECTED = {
     ("2021-09-03", "nrf"): "NNNNNCN",
     ("2021-09-03", "independent"): "NNNNNCN",
     ("2021-09-03", "combined"): "DDDDDDD",
-    # 09-04: Karimi: Khenj, Anaba, Shutul, Paryan taken, Abshar (Dara) partly; a Taliban source:
+    # 09-04: Karimi: Khenj, Anaba, Shutul, Paryan taken, all of Abshar (Dara) but its main
+    # building (T: a claim to most of a district, correction 25); a Taliban source:
     # landmines slow the advance on Bazarak (C); Rukha still from the 09-03 whole-province
     # claim. NRF: Khawak contested, then Massoud "continues to stand" (N). Independent: AFP
     # fresh fighting (C), then Emergency: Taliban at the Anabah hospital (Anawa T).
-    ("2021-09-04", "taliban"): "CTCTTTT",
+    ("2021-09-04", "taliban"): "CTTTTTT",
     ("2021-09-04", "nrf"): "NNNNNNN",
     ("2021-09-04", "independent"): "CCCCTCC",
     ("2021-09-04", "combined"): "DDDDDDD",
@@ -157,7 +158,7 @@ EXPECTED = {
     ("2021-09-05", "nrf"): "NNNNNCC",
     ("2021-09-05", "independent"): "TTCCTCC",
     ("2021-09-05", "combined"): "DDDDDDD",
-    # 09-06: Mujahid: completely conquered. NRF: Nazary (Bazarak mostly NRF: C; "haven't
+    # 09-06: Mujahid: completely conquered. NRF: Nazary (most of Bazarak district NRF: N, "haven't
     # captured": N), @nrfafg's denial (N), then Massoud and al-Hayat: still fighting (C), then
     # pro-resistance tweets:
     # the leadership left Bazarak for higher ground (Bazarak T, the first NRF-side concession).
@@ -174,12 +175,23 @@ EXPECTED = {
     ("2021-09-14", "nrf"): "CCCCCCC",
     ("2021-09-14", "combined"): "DDDDDDD",
     # 2022-05-07: Mujahid denies any fighting (T) and Khorasani keeps Dara/Abshar (T). NRF: side
-    # gorges (10-2021, C), Anaba ambush (03-2022, C), AbdullahKhel/Abshar besieged (C).
+    # gorges (10-2021, C), Anaba ambush (03-2022, C), AbdullahKhel/Abshar fallen but their
+    # besieged centres (Dara N: a claim to most of a district, correction 25).
     # Independent: still the September 2021 picture (AP, NYT: T).
     ("2022-05-07", "taliban"): "TTTTTTT",
-    ("2022-05-07", "nrf"): "CCCCCCC",
+    ("2022-05-07", "nrf"): "CCNCCCC",
     ("2022-05-07", "independent"): "TTTTTTT",
     ("2022-05-07", "combined"): "DDDDDDD",
+    # 2022-05-10: Ahmadi to TOLOnews: "present in many areas of Dara": presence (C).
+    ("2022-05-10", "nrf"): "CCCCCCC",
+    # 2022-05-14: RFE/RL: the NRF claims large parts of Abshar and Dara (N, correction 25); the
+    # Taliban spokesman (05-09) and Abdullah Khel's residents speak of fighting (C): disputed.
+    ("2022-05-14", "nrf"): "CCNCCCC",
+    ("2022-05-14", "combined"): "DDDDDDD",
+    # 2022-05-23: Coffey (NRF side): fighting in the side valleys (C everywhere), so all three
+    # voices speak of fighting in Dara: the one contested cell of the combined view.
+    ("2022-05-23", "nrf"): "CCCCCCC",
+    ("2022-05-23", "combined"): "DDCDDDD",
     # 2022-09-13: Mujahid: clearance done in Rokha, Dara, Afshar (T). NRF: unchanged (C).
     # Independent: AFP (Khenj, Bazarak T), RFE/RL residents and Republic World (Dara, Rukha C),
     # 8am Anaba (C), HRW Khenj jail (T), Rokha resident Paryan/Khenj (T), Amu TV Khenj and Shutul (C).
@@ -263,6 +275,12 @@ CORRECTIONS = [
         "taliban-claim-full-control-of-panjshir-last-holdout-afghan-province",
     ),
     ("nrf-statement-8am-2022-08-16-paryan", "places", ("Abdullah Khel",)),
+    # correction 25: a claim to most of a district is a claim to the district, for every side
+    ("karimi-2021-09-04-abshar", "holder", "taliban"),
+    ("nazary-cnn-2021-09-06-bazarak", "holder", "nrf"),
+    ("ahmadi-twitter-2022-05-07-abdullah-khel-abshar", "holder", "nrf"),
+    ("nrf-rferl-2022-05-14-abshar-dara", "holder", "nrf"),
+    ("ahmadi-tolonews-2022-05-10-dara-abshar", "holder", "contested"),  # presence stays contested
 ]
 
 
@@ -324,6 +342,16 @@ def test_combined_never_contested_where_the_voices_only_disagree(claims):
 
 def test_must_show_2022_01_15_combined(claims):
     assert "contested" not in resolve(claims, view="combined", on=dt.date(2022, 1, 15)).holders().values()
+
+
+def test_must_show_the_nrf_view_changes_in_may_2022(claims):
+    """Issue 11: `timeline --view nrf` changes in May 2022 (the NRF's offensive claims)."""
+    from dashboard.control import timeline
+
+    rows = timeline(claims, view="nrf")
+    may = rows[[d.strftime("%Y-%m") == "2022-05" for d in rows["date"]]]
+    assert list(may["date"].astype(str)) == ["2022-05-07", "2022-05-10", "2022-05-14", "2022-05-23"]
+    assert list(may["nrf"]) == [1, 0, 1, 0]
 
 
 def test_claims_in_at_least_eight_months_of_2022(claims):
