@@ -18,7 +18,7 @@ from . import boundaries, export, publish
 from .claims import check_claims, read_claims
 from .config import CLAIMS_ENV_VAR, REPO_CLAIMS, default_claims  # noqa: F401 (re-exported)
 from .control import district_timeline, resolve, timeline
-from .gazetteer import COUNTRIES, boundary_gazetteer, read_gazetteer
+from .gazetteer import boundary_gazetteer, region_places
 from .problems import ClaimsError, printable
 
 FORMATS = {"snapshot": ("csv", "json", "geojson"), "timeline": ("csv", "json")}
@@ -223,7 +223,7 @@ def _main(argv: list[str] | None) -> int:
         view=args.view,
         date=args.date,
         basemap=args.basemap,
-        places=_places(districts, claims.province),
+        places=region_places(districts, claims.province),
     )
     if _emit(html, args.output):
         return 1
@@ -232,16 +232,6 @@ def _main(argv: list[str] | None) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-def _places(districts, province: str) -> list:
-    """The gazetteer's places of the region (those with a sourced point become markers)."""
-    return read_gazetteer(
-        districts,
-        str(districts["province"].iloc[0])
-        if len(districts) and province.upper() not in COUNTRIES
-        else province.upper(),
-    ).places
 
 
 def _publish(args, claims) -> int:
@@ -257,7 +247,7 @@ def _publish(args, claims) -> int:
             args.output,
             region=args.region,
             basemap=args.basemap,
-            places=_places(districts, claims.province),
+            places=region_places(districts, claims.province),
         )
     except OSError as exc:
         print(printable(f"error: cannot write {args.output}: {exc.strerror or exc}"), file=sys.stderr)

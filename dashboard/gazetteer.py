@@ -174,6 +174,21 @@ def read_gazetteer(
     )
 
 
+def region_places(districts, province: str) -> list[Place]:
+    """The named places of the claims' region (those with a sourced point become map markers).
+
+    Examples
+    --------
+    >>> from dashboard.boundaries import load_region
+    >>> sorted(p.name for p in region_places(load_region("AF08"), "AF08") if p.point_source)
+    ['Khawak Pass', 'Provincial centre']
+    """
+    whole_country = not len(districts) or province.upper() in COUNTRIES
+    return read_gazetteer(
+        districts, province.upper() if whole_country else str(districts["province"].iloc[0])
+    ).places
+
+
 def _place_fields(value) -> dict:
     if isinstance(value, str):
         return {"district": value}

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from . import boundaries, encoding, mapdata
+from . import boundaries, encoding, gazetteer, mapdata
 from .claims import INDEPENDENT, UNKNOWN, ClaimSet, check_claims, claim_count_drop, read_limited
 from .config import default_claims
 from .control import COMBINED, ledger, resolve, timeline, what_changed
@@ -122,7 +122,8 @@ def map_data(digest: str, _claims: ClaimSet, _districts) -> str:
     The same string object on every rerun: the component's message is then unchanged and
     Streamlit sends the browser a reference to its cached copy instead of the bytes.
     """
-    return mapdata.engine_json(mapdata.engine_data(_claims, _districts))
+    places = gazetteer.region_places(_districts, _claims.province)  # the sourced points: markers
+    return mapdata.engine_json(mapdata.engine_data(_claims, _districts, places=places))
 
 
 def default_basemap() -> str:

@@ -313,3 +313,10 @@ def test_voice_columns_without_any_link_and_with_one_text_repeated():
     assert pa.types.is_dictionary(holders.type) and holders.to_pylist() == ["Red"] * 3
     assert table.column_names[0] == "District" and "pcode" not in table.column_names
     assert isinstance(config["Red: link"], dict)
+
+
+def test_the_pages_map_carries_the_sourced_place_markers():
+    """The page's map draws the places with a sourced point, as the published site does."""
+    claims = page.load(page.claims_path()).claims
+    data = json.loads(page.map_data(claims.digest, claims, page.districts(claims.province)))
+    assert sorted(p["name"] for p in data["places"]) == ["Khawak Pass", "Provincial centre"]
