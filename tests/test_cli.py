@@ -11,7 +11,6 @@ import io
 import json
 import os
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -608,15 +607,10 @@ def near_limit_case() -> bytes:
     return data
 
 
-def _limits():
-    resource.setrlimit(resource.RLIMIT_AS, (AS_BACKSTOP, AS_BACKSTOP))
-
-
 def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, dict]:
     """Run ``python -m dashboard validate PATH`` for each path, ``workers`` at a time.
 
-    Processes are started and reaped from this thread only (preexec_fn is not safe with
-    threads); each is reaped with os.wait4 for its own peak resident memory and CPU time,
+    Each is reaped with os.wait4 for its own peak resident memory and CPU time,
     and killed (with its process group) once it has run for KILL_AFTER seconds.
     """
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": str(REPO)}
@@ -629,13 +623,24 @@ def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, di
             out, err = outputs / f"{k}.stdout", outputs / f"{k}.stderr"
             with open(out, "wb") as o, open(err, "wb") as e:
                 proc = subprocess.Popen(
-                    [sys.executable, "-m", "dashboard", "validate", str(path)],
+                    # prlimit, not preexec_fn: a preexec_fn makes Python fork() this big test
+                    # process, and the child's peak RSS (wait4) then counts the parent's pages
+                    # (it read 321 MB late in a full run); without one it uses vfork.
+                    [
+                        "prlimit",
+                        f"--as={AS_BACKSTOP}",
+                        "--",
+                        sys.executable,
+                        "-m",
+                        "dashboard",
+                        "validate",
+                        str(path),
+                    ],
                     stdout=o,
                     stderr=e,
                     stdin=subprocess.DEVNULL,
                     cwd=REPO,
                     env=env,
-                    preexec_fn=_limits,
                     start_new_session=True,
                 )
             running[proc.pid] = (path, proc, time.monotonic(), out, err)
