@@ -880,7 +880,7 @@ def _set_hatches(spec: dict) -> None:
         readers.append(
             {
                 "data": {"name": data},
-                "mark": {"type": "point", "opacity": 0},
+                "mark": {"type": "point", "opacity": 0, "aria": False},  # draws nothing: no role
                 "transform": [{"filter": "false"}],
             }
         )
