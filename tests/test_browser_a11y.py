@@ -20,8 +20,8 @@ import re
 
 import pytest
 
-from dashboard.claims import read_claims
 from dashboard.control import resolve
+from tests import test_browser
 from tests.browser import (
     map_root,
     map_view,
@@ -31,10 +31,13 @@ from tests.browser import (
     wait_for_map,
     wait_for_query,
 )
-from tests.conftest import streamlit_server
 from tests.test_browser import new_page
 
 pytestmark = pytest.mark.browser
+
+# The browser tests' fixtures: the app (one server per module), its claims, and a page that
+# fails its test on any outside request or JavaScript error.
+page, claims, app_url = test_browser.page, test_browser.claims, test_browser.app_url
 DATE = "2021-09-05"
 SERIOUS = ("serious", "critical")
 
@@ -48,17 +51,6 @@ LIBRARY_EXCEPTIONS = {
     ("svg-img-alt", (".brush_brush_bg",)),
     ("svg-img-alt", (".brush_brush",)),
 }
-
-
-@pytest.fixture(scope="module")
-def claims(repo_claims):
-    return read_claims(repo_claims)
-
-
-@pytest.fixture(scope="module")
-def app_url(repo_claims):
-    with streamlit_server(repo_claims) as url:
-        yield url
 
 
 def _target(node) -> tuple:
@@ -164,16 +156,6 @@ def check(report):
     assert not report["bad"], report["bad"]
     # axe saw into the map's shadow root: its labelled controls were among the nodes checked.
     assert {"label", "button-name", "select-name"} <= set(report["map_rules"]), report["map_rules"]
-
-
-@pytest.fixture
-def page(chromium, output_dir):
-    context, page = new_page(chromium, {"width": 1400, "height": 1000})
-    yield page
-    page.screenshot(path=str(output_dir / "last.png"))
-    context.close()
-    assert not page.external, f"the page asked for outside resources: {page.external}"
-    assert not page.errors, f"JavaScript errors: {page.errors}"
 
 
 def test_axe_default_page(page, app_url, output_dir):
