@@ -607,6 +607,37 @@ def near_limit_case() -> bytes:
     return data
 
 
+# `python -m dashboard ARGS` under the memory backstop, writing its own peak resident memory
+# (VmHWM, kB) to a file at exit. wait4's ru_maxrss cannot be used: Linux keeps, across exec, the
+# high-water mark of the memory the child was forked (or vforked) from, so every child "peaked"
+# at this big test process's size (321-553 MB late in a full run), whatever it used itself.
+_PEAK = """
+import atexit, runpy, sys
+peak_path = sys.argv[1]
+def write_peak():
+    with open("/proc/self/status") as status:
+        kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(peak_path, "w") as f:
+        f.write(kb)
+atexit.register(write_peak)
+sys.argv = ["dashboard", *sys.argv[2:]]
+runpy.run_module("dashboard", run_name="__main__", alter_sys=True)
+"""
+LIMITED_PYTHON = ["prlimit", f"--as={AS_BACKSTOP}", "--", sys.executable, "-c", _PEAK]
+
+
+def peak_file(out: Path) -> str:
+    return str(out.with_suffix(".peak"))
+
+
+def _peak_rss(out: Path, usage) -> int:
+    """The child's own peak resident memory in bytes (its VmHWM; if it never wrote one, wait4's)."""
+    try:
+        return int(Path(peak_file(out)).read_text()) * 1024
+    except (OSError, ValueError):
+        return usage.ru_maxrss * 1024
+
+
 def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, dict]:
     """Run ``python -m dashboard validate PATH`` for each path, ``workers`` at a time.
 
@@ -623,19 +654,7 @@ def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, di
             out, err = outputs / f"{k}.stdout", outputs / f"{k}.stderr"
             with open(out, "wb") as o, open(err, "wb") as e:
                 proc = subprocess.Popen(
-                    # prlimit, not preexec_fn: a preexec_fn makes Python fork() this big test
-                    # process, and the child's peak RSS (wait4) then counts the parent's pages
-                    # (it read 321 MB late in a full run); without one it uses vfork.
-                    [
-                        "prlimit",
-                        f"--as={AS_BACKSTOP}",
-                        "--",
-                        sys.executable,
-                        "-m",
-                        "dashboard",
-                        "validate",
-                        str(path),
-                    ],
+                    [*LIMITED_PYTHON, peak_file(out), "validate", str(path)],
                     stdout=o,
                     stderr=e,
                     stdin=subprocess.DEVNULL,
@@ -661,7 +680,7 @@ def run_limited(paths: list[Path], workers: int, outputs: Path) -> dict[Path, di
                 "seconds": elapsed,
                 "timed_out": timed_out,
                 "cpu": usage.ru_utime + usage.ru_stime,
-                "rss": usage.ru_maxrss * 1024,  # kilobytes on Linux
+                "rss": _peak_rss(out, usage),
                 "stdout": out.read_text(encoding="utf-8", errors="replace"),
                 "stderr": err.read_text(encoding="utf-8", errors="replace"),
             }
