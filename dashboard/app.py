@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 import streamlit as st  # noqa: E402
 
 from dashboard import boundaries, export, page, state  # noqa: E402
-from dashboard.component import control_map, map_report, warm_up  # noqa: E402
+from dashboard.component import control_map, map_drawn, map_report, warm_up  # noqa: E402
 from dashboard.mapdata import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
 # The title names the region once the claims file is read (set_page_config may be called again).
@@ -91,6 +91,8 @@ if method:
     if about.open:
         about.markdown(method)  # docs/methodology.md: our own text, not claim text
 
+st.query_params.from_dict(session.state.query())  # the URL follows the map at once
+
 left, right = st.columns([5, 2])
 # The map before the basemap box beside it, so that the browser starts on the map first; the
 # box's value is the one its widget returns in this run (the session's, else the default).
@@ -110,6 +112,10 @@ with left:
         "Cross-hatched: disputed (combined view: the voices disagree). Dashed grey: no claim "
         "yet. Faded: the claim behind the colour is old."
     )
+if not map_drawn("map"):
+    # A new visitor gets the map first: every element sent with it is built in the browser
+    # before the map's own code runs. The map says when it is drawn, which reruns the page.
+    st.stop()
 with right:
     st.selectbox(
         "Basemap",
@@ -118,11 +124,6 @@ with right:
         format_func=page.BASEMAP_LABELS.get,
         key="basemap",
     )
-
-# The URL and the heading first: they should follow the map as soon as possible.
-st.query_params.from_dict(session.state.query())
-
-with right:
     st.subheader(page.markdown_text(f"{view_label(claims, view)}, {page.day_label(date)}"))
     panels = page.panels(claims.digest, view, date, claims)  # cached per digest, view, date
     st.html(page.counts_html(claims, panels.counts))

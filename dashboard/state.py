@@ -58,6 +58,7 @@ class Session:
     seen_chart: str | None = None  # the chart's pick as last read
     seen_select: str | None = None  # the select box's value as last written or read
     shown: MapState | None = None  # what the map shows, as far as Python knows
+    ignored: tuple[str, ...] = ()  # the URL's values not used, said until the state changes
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,9 @@ def step(
     Step
         ``.state`` (:class:`MapState`), ``.push`` (what the map must apply, with its ``seq``),
         ``.session`` (pass it back next time) and ``.ignored`` (messages for URL values not
-        used, e.g. ``"?date=2021-9-6: not a day between 2021-09-01 and 2021-09-20"``).
+        used, e.g. ``"?date=2021-9-6: not a day between 2021-09-01 and 2021-09-20"``; the
+        same on every rerun until the state changes, so a rerun the person did not cause,
+        such as the map's report that it is drawn, does not hide them).
 
     Examples
     --------
@@ -141,17 +144,19 @@ def step(
     ['?date=2021-9-6: not a day between 2021-09-05 and 2021-09-06; showing 2021-09-06']
     >>> first.push["seq"]
     1
+    >>> step(first.session, opts).ignored == first.ignored  # said until the state changes
+    True
     >>> moved = step(first.session, opts, map_state={**first.state.as_dict(), "date": "2021-09-05"})
     >>> moved.state.date, moved.push["seq"]  # the map's own change is not pushed back
     ('2021-09-05', 1)
     """
-    ignored: list[str] = []
     if previous is None:
         state, ignored = _from_query(query or {}, options)
-        session = Session(state)
+        session = Session(state, ignored=tuple(ignored))
     else:
         session = previous
         state = previous.state
+    before = state
 
     # The map reported something new: the person used the map's own controls.
     if isinstance(map_state, MapState):
@@ -180,10 +185,12 @@ def step(
 
     state = repair(state, options)
     session = replace(session, state=state, seen_select=state.district)
+    if state != before:  # the person moved on (or an edit moved the state): the URL is history
+        session = replace(session, ignored=())
     if state != session.shown:
         seq = session.seq + 1
         session = replace(session, seq=seq, push={"seq": seq, "state": state.as_dict()}, shown=state)
-    return Step(session, ignored)
+    return Step(session, list(session.ignored))
 
 
 def repair(state: MapState, options: Options) -> MapState:

@@ -10,38 +10,12 @@ from streamlit.testing.v1 import AppTest
 from dashboard import page
 from dashboard.claims import read_claims
 from dashboard.control import resolve
-from tests.conftest import ROOT
-
-APP = str(ROOT / "dashboard" / "app.py")
-
-
-def on_map(at: AppTest, **changes) -> AppTest:
-    """Rerun as if the person had used the map's own controls (its component state changes).
-
-    AppTest does not run the component's JavaScript; the map's report is set where the
-    browser puts it (the component's state, read by ``dashboard.component.map_report``).
-    """
-    shown = at.session_state["map_session"].state.as_dict()
-    on_map.stamp = getattr(on_map, "stamp", 0) + 1
-    at.session_state["map"] = {"state": {**shown, **changes, "stamp": f"test:{on_map.stamp}"}}
-    return at.run()
-
-
-def shown(at: AppTest):
-    """The page's state: ``MapState(view, date, district, compare)``."""
-    return at.session_state["map_session"].state
+from tests.apptest import on_map, run, shown
 
 
 def map_element(at: AppTest):
     """The map component's element (AppTest shows it as an unknown element)."""
     return next(e for e in at.get("bidi_component") if e.key == "map")
-
-
-def run(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def unescape(markdown: str) -> str:
@@ -78,6 +52,19 @@ def test_page_runs_without_exceptions(claims_file):
     assert not at.exception
     assert (shown(at).view, shown(at).date) == ("taliban", "2021-09-05")  # the day with most claims
     assert at.session_state["map_session"].push == {"seq": 1, "state": shown(at).as_dict()}
+
+
+def test_a_new_visitor_gets_the_map_first_and_the_rest_once_it_is_drawn(claims_file):
+    at = run({"view": "nrf", "date": "2021-09-06"}, drawn=False)
+    assert not at.exception
+    assert map_element(at) and at.title and "nrf" in str(at.query_params["view"])
+    assert not at.get("vega_lite_chart") and not at.dataframe and not counts(at)
+    # The map says it is drawn (the component's state): that rerun brings the rest.
+    at.session_state["map"] = {"drawn": True}
+    at.run()
+    assert at.get("vega_lite_chart") and at.dataframe and counts(at)
+    assert (shown(at).view, shown(at).date) == ("nrf", "2021-09-06")
+    assert at.session_state["map_session"].push["seq"] == 1  # nothing new to tell the map
 
 
 def test_view_toggle_and_slider_change_the_snapshot(claims_file):

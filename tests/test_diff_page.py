@@ -6,12 +6,9 @@ import re
 import shutil
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.apptest import run
 from tests.test_diff import git
-
-APP = str(ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture
@@ -40,9 +37,7 @@ def versioned(tmp_path, repo_claims, monkeypatch):
 
 
 def test_sidebar_lists_districts_whose_colour_differs_from_a_commit(versioned):
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["view"] = "combined"
-    at.run()
+    at = run({"view": "combined"}, timeout=90)
     assert not at.exception
     box = at.sidebar.selectbox(key="compare_rev")
     assert box.value is None and len(box.options) == 2
@@ -67,6 +62,6 @@ def test_sidebar_lists_districts_whose_colour_differs_from_a_commit(versioned):
 def test_no_sidebar_outside_git(claims_file):
     if (claims_file.parent / ".git").exists():
         pytest.skip("unexpected repository")
-    at = AppTest.from_file(APP, default_timeout=90).run()
+    at = run(timeout=90)
     assert not at.exception
     assert not [w for w in at.sidebar.selectbox if w.key == "compare_rev"]

@@ -18,12 +18,12 @@ import subprocess
 import sys
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import cli
 from dashboard.claims import read_claims
 from dashboard.control import resolve
 from dashboard.mapdata import styles
+from tests.apptest import on_map, run, shown
 from tests.browser import (
     choose_view,
     fills,
@@ -40,7 +40,6 @@ from tests.browser import (
 from tests.conftest import ROOT, streamlit_server
 from tests.test_app import counts
 
-APP = str(ROOT / "dashboard" / "app.py")
 DATE = "2021-09-05"
 
 
@@ -78,27 +77,8 @@ def colour(claims, holder: str) -> str:
 
 
 # -- AppTest: an edit that takes away the session's view or day ---------------------------------
-def run_app(query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def on_map(at: AppTest, **changes) -> AppTest:
-    """Rerun as if the person had used the map's own controls (see tests/test_app.py)."""
-    on_map.stamp = getattr(on_map, "stamp", 0) + 1
-    shown = at.session_state["map_session"].state.as_dict()
-    at.session_state["map"] = {"state": {**shown, **changes, "stamp": f"edit:{on_map.stamp}"}}
-    return at.run()
-
-
-def shown(at: AppTest):
-    return at.session_state["map_session"].state
-
-
 def test_renaming_the_side_a_session_is_viewing_keeps_the_session_working(claims_file):
-    at = run_app({"view": "nrf", "date": DATE})
+    at = run({"view": "nrf", "date": DATE})
     assert not at.exception
     text = claims_file.read_text(encoding="utf-8")
     renamed = (
@@ -125,7 +105,7 @@ def test_shortening_the_timeline_under_a_session_keeps_it_working(claims_file):
     text = claims_file.read_text(encoding="utf-8")
     claims = read_claims(claims_file)
     last = max(c.date for c in claims.claims).isoformat()
-    at = run_app({"view": "taliban", "date": last})
+    at = run({"view": "taliban", "date": last})
     assert shown(at).date == last
     # Drop the last day's claims: the slider's range now ends earlier.
     lines = text.split("\n")
@@ -143,7 +123,7 @@ def test_shortening_the_timeline_under_a_session_keeps_it_working(claims_file):
 
 def test_a_valid_edit_changes_the_counts_on_the_next_rerun(claims_file):
     before = read_claims(claims_file)
-    at = run_app({"view": "taliban", "date": DATE})
+    at = run({"view": "taliban", "date": DATE})
     edited, _ = flip_a_holder(claims_file.read_text(encoding="utf-8"), before, "taliban", DATE)
     claims_file.write_text(edited, encoding="utf-8")
     after = read_claims(claims_file)
@@ -155,7 +135,7 @@ def test_a_valid_edit_changes_the_counts_on_the_next_rerun(claims_file):
 
 
 def test_a_file_that_vanishes_while_being_saved_keeps_the_last_good_data(claims_file):
-    at = run_app({"view": "taliban", "date": DATE})
+    at = run({"view": "taliban", "date": DATE})
     good = counts(at)
     saved = claims_file.read_bytes()
     claims_file.unlink()  # an editor that saves by writing a new file and renaming it

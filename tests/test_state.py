@@ -58,6 +58,17 @@ def test_each_bad_url_value_is_named_with_why():
     ]
 
 
+def test_the_url_values_not_used_are_said_until_the_state_changes():
+    out = first(view="nobody")
+    said = out.ignored
+    out = step(out.session, OPTIONS, map_state=None)  # a rerun the person did not cause
+    assert out.ignored == said
+    out = step(out.session, OPTIONS, map_state={**out.state.as_dict(), "stamp": "a"})  # no change
+    assert out.ignored == said
+    out = step(out.session, OPTIONS, map_state={**out.state.as_dict(), "date": "2021-09-06", "stamp": "b"})
+    assert out.ignored == []
+
+
 def test_a_day_outside_the_range_goes_to_the_nearest_end():
     out = first(date="2022-01-01")
     assert out.state.date == "2021-09-10"

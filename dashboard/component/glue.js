@@ -17,8 +17,24 @@ function reportOf(state, mount) {
   };
 }
 
+// Python sends bytes: a line of JSON (push, basemap, height), a newline, the engine's JSON.
+const decoder = new TextDecoder();
+let lastBytes = null, lastData = null;
+function unpack(bytes) {
+  if (!(bytes instanceof Uint8Array)) return null;
+  if (bytes === lastBytes) return lastData;
+  const newline = bytes.indexOf(10);
+  if (newline < 0) return null;
+  const data = JSON.parse(decoder.decode(bytes.subarray(0, newline)));
+  data.engine = decoder.decode(bytes.subarray(newline + 1));
+  lastBytes = bytes;
+  lastData = data;
+  return data;
+}
+
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { parentElement, setStateValue } = component;
+  const data = unpack(component.data);
   if (!data || typeof data.engine !== "string" || !window.ControlMap) return undefined;
   const push = data.push && typeof data.push.seq === "number" ? data.push : null;
   let mount = mounts.get(parentElement);
@@ -38,13 +54,19 @@ export default function (component) {
       mount.last = now;
       setStateValue("state", reportOf(now, mount));
     };
-    mount.ctl = window.ControlMap.create(root, JSON.parse(data.engine), {
-      state: push ? push.state : undefined,
-      basemap: mount.basemap,
-      onChange: (state) => report(state),
-      hash: false,
-      popups: false, // the page shows the district's claims in its own panel
-    });
+    try {
+      mount.ctl = window.ControlMap.create(root, JSON.parse(data.engine), {
+        state: push ? push.state : undefined,
+        basemap: mount.basemap,
+        onChange: (state) => report(state),
+        hash: false,
+        popups: false, // the page shows the district's claims in its own panel
+      });
+    } finally {
+      // Once the first frame with the map is painted (or the map failed), the page may send
+      // the rest: it waits for this so that nothing else is built before the map.
+      requestAnimationFrame(() => setTimeout(() => setStateValue("drawn", true), 0));
+    }
     root.controlMap = mount.ctl; // for tests: zoom and pan (ctl.map()), fills (ctl.fills())
     const first = mount.ctl.state();
     mount.last = { view: first.view, date: first.date, district: first.district || null,
