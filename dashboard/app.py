@@ -14,11 +14,17 @@ from dashboard import boundaries, export, page, state  # noqa: E402
 from dashboard.component import control_map, map_drawn, map_report, warm_up  # noqa: E402
 from dashboard.mapdata import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
-# The title names the region once the claims file is read (set_page_config may be called again).
-st.set_page_config(page_title="Claims of control", page_icon="🗺️", layout="wide")
-
 # -- Data: the claims file (cached on its content) and the boundaries -------------------------
 loaded = page.load(page.claims_path())
+usable = loaded.claims is not None and not loaded.boundary_error
+districts = page.districts(loaded.claims.province) if usable else None
+region = page.region_name(loaded.claims, districts) if usable else None  # region.name, else the boundaries'
+# Once per run (each call is a message the browser handles on every rerun).
+st.set_page_config(
+    page_title=f"{region}: claims of control" if region else "Claims of control",
+    page_icon="🗺️",
+    layout="wide",
+)
 # Always there, empty or not: the elements below keep their places in the page, so the map
 # component is never rebuilt (losing zoom and pan) when problems appear or go away.
 notices = st.container()
@@ -43,9 +49,6 @@ if loaded.claims is None:
     )
     st.stop()
 claims = loaded.claims
-districts = page.districts(claims.province)
-region = page.region_name(claims, districts)  # region.name, else the boundary data's name
-st.set_page_config(page_title=f"{region}: claims of control")
 days = page.days(claims)
 if not days:  # `claims: []` (for the checker to refuse): an empty state, never a crash
     notices.info(f"{page.markdown_text(loaded.path)} has no claims yet: add one and the map appears.")
