@@ -99,7 +99,8 @@ st.query_params.from_dict(session.state.query())  # the URL follows the map at o
 left, right = st.columns([5, 2])
 # The map before the basemap box beside it, so that the browser starts on the map first; the
 # box's value is the one its widget returns in this run (the session's, else the default).
-basemap = st.session_state.get("basemap", page.default_basemap())
+basemaps, default_basemap = list(page.BASEMAP_LABELS), page.default_basemap()
+basemap = st.session_state.get("basemap", default_basemap)
 with left:
     # The map owns the view toggle, the timeline (slider, previous/next claim, play) and the
     # legend; it reports what the person does there, read above on the next rerun.
@@ -118,12 +119,13 @@ with left:
 if not map_drawn("map"):
     # A new visitor gets the map first: every element sent with it is built in the browser
     # before the map's own code runs. The map says when it is drawn, which reruns the page.
+    page.earlier_version_heading(loaded)  # the sidebar is there from the start: no shift
     st.stop()
 with right:
     st.selectbox(
         "Basemap",
-        list(page.BASEMAP_LABELS),
-        index=list(page.BASEMAP_LABELS).index(page.default_basemap()),
+        basemaps,
+        index=basemaps.index(default_basemap),
         format_func=page.BASEMAP_LABELS.get,
         key="basemap",
     )

@@ -17,9 +17,14 @@ def map_root(page):
 
 
 def open_app(page, url: str, query: str = "", timeout: float = 30_000):
-    """Open the page and wait until the map is drawn and the first run is over."""
+    """Open the page and wait until the map is drawn and the page is whole.
+
+    A new visitor's first run sends the map alone; the rerun that the map's "drawn" report
+    causes sends the rest, down to the downloads.
+    """
     page.goto(url + "/" + (f"?{query}" if query else ""))
     page.locator(MAP + "[data-ready='1']").wait_for(state="attached", timeout=timeout)
+    page.get_by_role("heading", name="Downloads").wait_for(state="attached", timeout=timeout)
     wait_for_idle(page)
 
 

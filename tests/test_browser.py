@@ -165,7 +165,7 @@ def test_clicking_a_district_opens_its_history_and_the_select_box_moves_the_map(
     wait_for_holders(page, expected(claims, "taliban", DATE))
     map_root(page).locator("path[data-pcode='AF0801']").click(force=True)
     page.get_by_text("Bazarak: every claim, in every view").wait_for(timeout=20_000)
-    assert page.locator(".claims-panel li.in-force").count() >= 1
+    page.locator(".claims-panel li.in-force").first.wait_for(timeout=20_000)  # the panel's HTML
     wait_for_query(page, "district=AF0801")
     wait_for_map(page, district="AF0801")
     # The page's own select box (outside the map) is a change from Python: the map follows.

@@ -40,9 +40,10 @@ CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stVegaLiteCh
 
 
 def _drawn(page, timeout: float = 15_000):
-    """Wait until the run is over, the map is drawn and every chart has its canvas."""
+    """Wait until the run is over, the map is drawn, the page is whole and every chart has its canvas."""
     wait_for_idle(page, timeout=timeout)
     page.locator(".cm-root[data-ready='1']").wait_for(state="attached", timeout=timeout)
+    page.get_by_role("heading", name="Downloads").wait_for(state="attached", timeout=timeout)
     page.wait_for_function(CHARTS_DRAWN, timeout=timeout)
     wait_for_idle(page, timeout=timeout)  # (two more painted frames)
 

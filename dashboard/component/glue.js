@@ -17,6 +17,15 @@ function reportOf(state, mount) {
   };
 }
 
+// Once the first frame with the map is painted (or the map failed), the page may send the
+// rest of itself: it waits for this, so that nothing else is built in the browser before the map.
+const saidDrawn = new WeakSet();
+function drawn(parentElement, setStateValue) {
+  if (saidDrawn.has(parentElement)) return;
+  saidDrawn.add(parentElement);
+  requestAnimationFrame(() => setTimeout(() => setStateValue("drawn", true), 0));
+}
+
 // Python sends bytes: a line of JSON (push, basemap, height), a newline, the engine's JSON.
 const decoder = new TextDecoder();
 let lastBytes = null, lastData = null;
@@ -35,7 +44,11 @@ function unpack(bytes) {
 export default function (component) {
   const { parentElement, setStateValue } = component;
   const data = unpack(component.data);
-  if (!data || typeof data.engine !== "string" || !window.ControlMap) return undefined;
+  if (!data || typeof data.engine !== "string") return undefined;
+  if (!window.ControlMap) { // the engine did not load: no map, but the page's panels all the same
+    drawn(parentElement, setStateValue);
+    return undefined;
+  }
   const push = data.push && typeof data.push.seq === "number" ? data.push : null;
   let mount = mounts.get(parentElement);
   if (!mount) {
@@ -63,9 +76,7 @@ export default function (component) {
         popups: false, // the page shows the district's claims in its own panel
       });
     } finally {
-      // Once the first frame with the map is painted (or the map failed), the page may send
-      // the rest: it waits for this so that nothing else is built before the map.
-      requestAnimationFrame(() => setTimeout(() => setStateValue("drawn", true), 0));
+      drawn(parentElement, setStateValue);
     }
     root.controlMap = mount.ctl; // for tests: zoom and pan (ctl.map()), fills (ctl.fills())
     const first = mount.ctl.state();
