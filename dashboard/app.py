@@ -24,6 +24,9 @@ st.set_page_config(
     page_title=f"{region}: claims of control" if region else "Claims of control",
     page_icon="🗺️",
     layout="wide",
+    # The sidebar holds an editor's tool (the comparison with an earlier git version) and comes
+    # after the map's first paint; collapsed, its arrival does not shift the map sideways.
+    initial_sidebar_state="collapsed",
 )
 # Always there, empty or not: the elements below keep their places in the page, so the map
 # component is never rebuilt (losing zoom and pan) when problems appear or go away.
@@ -119,7 +122,6 @@ with left:
 if not map_drawn("map"):
     # A new visitor gets the map first: every element sent with it is built in the browser
     # before the map's own code runs. The map says when it is drawn, which reruns the page.
-    page.earlier_version_heading(loaded)  # the sidebar is there from the start: no shift
     st.stop()
 with right:
     st.selectbox(

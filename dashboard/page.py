@@ -973,29 +973,18 @@ def _holder_changes(path: str, rev: str, digest: str, view: str, _claims: ClaimS
     return diff.compare(old, _claims, views=[view]).holders, []
 
 
-def earlier_version_heading(loaded: Loaded) -> list:
-    """The sidebar's heading, if the claims file has earlier git versions (returned).
-
-    Alone, on a new visitor's first run (the map's), it opens the sidebar where the rest of
-    :func:`earlier_version_sidebar` comes a moment later, so the page does not shift sideways.
-    """
-    revs = _revisions(loaded.path)
-    if revs:
-        st.sidebar.subheader("Compare with an earlier version")
-    return revs
-
-
 def earlier_version_sidebar(loaded: Loaded, claims: ClaimSet, *, view: str, on: str) -> None:
     """In the sidebar: pick an earlier git revision of the claims file and list the districts
     whose colour differs in ``view`` between it and the claims shown (nothing outside git).
 
     Every text from either file is shown in a data frame (plain text), never as Markdown.
     """
-    revs = earlier_version_heading(loaded)
+    revs = _revisions(loaded.path)
     if not revs:
         return
     labels = {r.rev: f"{r.date} {r.rev}: {r.subject[:60]}" for r in revs}
     with st.sidebar:
+        st.subheader("Compare with an earlier version")
         rev = st.selectbox(
             "Version of the claims file (git)",
             [None, *labels],
