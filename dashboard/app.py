@@ -237,3 +237,4 @@ st.caption(
 
 # The sidebar last: the comparison with an earlier version is off the path of a slider step.
 page.earlier_version_sidebar(loaded, claims, view=view, on=date)
+page.settle_memory(claims.digest)  # the page is sent; long-lived objects out of the GC's way
