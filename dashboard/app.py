@@ -14,6 +14,8 @@ from dashboard import boundaries, export, page, state  # noqa: E402
 from dashboard.component import control_map, map_drawn, map_report, warm_up  # noqa: E402
 from dashboard.mapdata import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
+page.freeze_libraries()  # once per process: the libraries' objects out of the GC's way
+
 # -- Data: the claims file (cached on its content) and the boundaries -------------------------
 loaded = page.load(page.claims_path())
 usable = loaded.claims is not None and not loaded.boundary_error
