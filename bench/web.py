@@ -64,14 +64,36 @@ class Wire:
         self.frames: list[bytes] = []
         self.http: list[tuple[str, int]] = []
         self._urls: dict[str, str] = {}
+        self._pending: set[str] = set()
+        self._last_http = time.monotonic()
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
         cdp = context.new_cdp_session(page)
-        cdp.on(
-            "Network.requestWillBeSent", lambda e: self._urls.__setitem__(e["requestId"], e["request"]["url"])
-        )
+        cdp.on("Network.requestWillBeSent", self._sent)
         cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.loadingFailed", lambda e: self._done(e["requestId"]))
         cdp.send("Network.enable")
         self.cdp = cdp
+        self.page = page
+
+    def _sent(self, event):
+        self._urls[event["requestId"]] = event["request"]["url"]
+        if event["request"]["url"].startswith("http"):
+            self._pending.add(event["requestId"])
+        self._last_http = time.monotonic()
+
+    def _done(self, request_id):
+        self._pending.discard(request_id)
+        self._last_http = time.monotonic()
+
+    def settle(self, quiet_s: float = 0.3, timeout_s: float = 30) -> None:
+        """Until no HTTP request is in flight and none has started or ended for ``quiet_s``:
+        the element code that Streamlit loads lazily (a chart's, a table's) arrives after the
+        page's last websocket message; a navigation before that aborts it."""
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end:
+            if not self._pending and time.monotonic() - self._last_http >= quiet_s:
+                return
+            self.page.wait_for_timeout(50)  # lets Playwright deliver the CDP events
 
     def _frame(self, payload):
         self.frames.append(payload if isinstance(payload, bytes) else payload.encode())
@@ -80,6 +102,7 @@ class Wire:
         url = self._urls.get(event["requestId"], "")
         if url.startswith("http"):  # not about:srcdoc or data: (nothing crosses the wire)
             self.http.append((url, int(event["encodedDataLength"])))
+        self._done(event["requestId"])
 
     def mark(self) -> tuple[int, int]:
         return len(self.frames), len(self.http)
@@ -208,6 +231,7 @@ def first_paint(
                 polling=50,
             )
             wait_idle(page, kind)
+            wire.settle()  # and the element code loaded after it: the bytes of the whole page
             rec = page.evaluate("() => ({...window.__bench.first, origin: performance.timeOrigin})")
             one = {
                 key: (rec[key] - rec["origin"]) / 1000 if rec.get(key) else None
