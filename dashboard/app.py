@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 import streamlit as st  # noqa: E402
 
 from dashboard import boundaries, export, page, state  # noqa: E402
-from dashboard.component import control_map, map_drawn, map_report, warm_up  # noqa: E402
+from dashboard.component import control_map, map_drawn, map_report  # noqa: E402
 from dashboard.mapdata import ATTRIBUTION, ATTRIBUTION_URL, view_label  # noqa: E402
 
 page.freeze_libraries()  # once per process: the libraries' objects out of the GC's way
@@ -94,8 +94,6 @@ if method:
     about = st.expander(
         "How the map is made: the method", icon=":material/menu_book:", key="method", on_change="rerun"
     )
-    with about:  # out of sight: the browser gets the code of v2 components before the map needs it
-        warm_up()
     if about.open:
         about.markdown(method)  # docs/methodology.md: our own text, not claim text
 

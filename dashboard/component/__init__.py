@@ -35,7 +35,7 @@ import streamlit as st
 from dashboard import mapdata
 from dashboard.state import MapState
 
-__all__ = ["MapState", "basemap_spec", "control_map", "map_drawn", "map_report", "warm_up"]
+__all__ = ["MapState", "basemap_spec", "control_map", "map_drawn", "map_report"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -59,31 +59,6 @@ _CSS, _JS = _script()
 # isolate_styles: the map lives in a shadow root, so Streamlit's styles (img max-width, fonts)
 # do not reach Leaflet's tiles and panes, and the engine's styles do not leak into the page.
 _mount = st.components.v2.component("panjshir.control_map", css=_CSS, js=_JS, isolate_styles=True)
-
-
-# An empty element of the same kind (no HTML, CSS or JS): see warm_up().
-_runtime = st.components.v2.component("panjshir.runtime")
-
-
-def warm_up(key: str = "component_runtime") -> None:
-    """An empty, zero-height Components v2 element: place it (out of sight) before the map.
-
-    The browser loads Streamlit's code for v2 components only when the page's first such
-    element arrives, and while it loads, the element shows a placeholder whose replacement
-    React holds back until the page's other new elements (chart, table, buttons) have loaded
-    their own code (up to 0.5 s after the last placeholder shown). An element of the same kind
-    before the map has that code loaded when the map arrives, so the map is drawn at once
-    (measured in Chromium, ``python -m bench.firstpaint``: message to map drawn 0.9 -> 0.4 s).
-    Nothing is drawn and nothing is reported.
-
-    Examples
-    --------
-    In a page script, inside a closed expander above the map (no gap in the page)::
-
-        with st.expander("About"):
-            warm_up()
-    """
-    _runtime(key=key, height=0)
 
 
 def basemap_spec(name: str | None) -> dict | None:
@@ -174,11 +149,7 @@ def map_report(key: str = "map") -> MapState | None:
     The page's state block runs first (its result decides what the map is told), so it reads
     the component's state from the session here; :func:`control_map` returns the same.
     """
-    try:
-        value = st.session_state[key]
-    except (KeyError, AttributeError):
-        return None
-    return _report(value.get("state") if hasattr(value, "get") else None)
+    return _report(_state(key).get("state"))
 
 
 def map_drawn(key: str = "map") -> bool:
@@ -189,11 +160,16 @@ def map_drawn(key: str = "map") -> bool:
     component after the elements that arrived with it), which held the map's first paint back
     by 0.2-0.3 s (``python -m bench.firstpaint``). The map's report reruns the page.
     """
+    return _state(key).get("drawn") is True
+
+
+def _state(key: str) -> dict:
+    """The component's state in the session (``{}`` before it has set any)."""
     try:
         value = st.session_state[key]
     except (KeyError, AttributeError):
-        return False
-    return hasattr(value, "get") and value.get("drawn") is True
+        return {}
+    return value if hasattr(value, "get") else {}
 
 
 def _report(value) -> MapState | None:
